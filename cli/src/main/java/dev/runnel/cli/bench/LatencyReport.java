@@ -1,0 +1,29 @@
+package dev.runnel.cli.bench;
+
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+
+/** Formats results in the shape of Kafka's ProducerPerformance, so the two compare line by line. */
+final class LatencyReport {
+  private LatencyReport() {}
+
+  /** The final line: "N records sent, X records/sec (Y MB/sec), A ms avg latency, ...". */
+  static String finalLine(long records, long bytes, double seconds, Histogram latencyMicros) {
+    double rate = records / seconds;
+    double mb = bytes / seconds / (1024.0 * 1024.0);
+    return String.format(Locale.ROOT, "%d records sent, %.1f records/sec (%.2f MB/sec), %.2f ms avg latency, "
+            + "%.2f ms max latency, %d ms 50th, %d ms 95th, %d ms 99th, %d ms 99.9th.",
+        records, rate, mb, latencyMicros.getMean() / 1000.0, latencyMicros.getMaxValue() / 1000.0,
+        ms(latencyMicros, 50), ms(latencyMicros, 95), ms(latencyMicros, 99), ms(latencyMicros, 99.9));
+  }
+
+  /** A progress line for the last interval. */
+  static String progress(long records, double seconds, Histogram interval) {
+    return String.format(Locale.ROOT, "%d records sent, %.1f records/sec, %.1f ms avg latency, %.1f ms max latency.",
+        records, records / seconds, interval.getMean() / 1000.0, interval.getMaxValue() / 1000.0);
+  }
+
+  private static long ms(Histogram h, double percentile) {
+    return h.getValueAtPercentile(percentile) / 1000;
+  }
+}

@@ -1,0 +1,302 @@
+package dev.runnel.server;
+
+import dev.runnel.proto.internal.BrokerRecord;
+import dev.runnel.server.config.QuorumMember;
+import dev.runnel.server.config.ServerConfig;
+import dev.runnel.server.grpc.AdminServiceGrpcImpl;
+import dev.runnel.server.grpc.Forwarding;
+import dev.runnel.server.grpc.GrpcPeers;
+import dev.runnel.server.grpc.LogServiceGrpcImpl;
+import dev.runnel.server.grpc.Subscriptions;
+import dev.runnel.server.metadata.ClusterState;
+import dev.runnel.server.metadata.Controller;
+import dev.runnel.server.metadata.MetadataClient;
+import dev.runnel.server.metadata.MetadataStateMachine;
+import dev.runnel.server.partition.LocalReplicas;
+import dev.runnel.server.partition.PartitionStateMachine;
+import dev.runnel.server.raft.GroupAdmin;
+import dev.runnel.server.raft.GroupIds;
+import dev.runnel.server.raft.RaftHost;
+import dev.runnel.server.raft.RaftSettings;
+import dev.runnel.server.service.AdminHandler;
+import dev.runnel.server.service.ClusterInfoHandler;
+import dev.runnel.server.service.FetchHandler;
+import dev.runnel.server.service.OffsetsHandler;
+import dev.runnel.server.service.ProduceHandler;
+import dev.runnel.server.service.RetentionEnforcer;
+import dev.runnel.server.service.ServiceLimits;
+import dev.runnel.server.service.TopicDirectory;
+import dev.runnel.server.storage.StorageResources;
+import dev.runnel.server.storage.StoreOpener;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Runnel broker: a Ratis server hosting the metadata group and the partition groups, the client
+ * gRPC endpoint and the HTTP endpoint (health, metrics). This class only wires components together
+ * and orders their start and stop.
+ */
+public final class Broker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+  private final ServerConfig config;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final AtomicInteger metadataLeader = new AtomicInteger(-1);
+  private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+    Thread t = new Thread(r, "runnel-broker-tasks");
+    t.setDaemon(true);
+    return t;
+  });
+  private RaftHost raft;
+  private Server grpc;
+  private HttpEndpoint http;
+  private BrokerLifecycle lifecycle;
+  private Controller controller;
+  private ClusterState state;
+  private LocalReplicas replicas;
+  private volatile boolean closed;
+
+  private Broker(ServerConfig config) {
+    this.config = config;
+  }
+
+  /** Starts a broker; returns once its ports are bound and it has begun joining the cluster. */
+  public static Broker start(ServerConfig config) throws IOException {
+    Broker b = new Broker(config);
+    try {
+      b.startAll();
+    } catch (IOException | RuntimeException e) {
+      b.close();
+      throw e;
+    }
+    return b;
+  }
+
+  private void startAll() throws IOException {
+    bindProcessMetrics();
+    Path raftDir = config.dataDir().toAbsolutePath().resolve("raft");
+    Files.createDirectories(raftDir);
+    StoreOpener opener = openStorage();
+    state = new ClusterState(System::currentTimeMillis);
+    int self = config.brokerId();
+    RaftProperties props = RaftSettings.build(config, raftDir.toFile());
+    RaftGroup metadataGroup = metadataGroup(config.metadataQuorum());
+    boolean member = config.metadataQuorum().stream().anyMatch(q -> q.brokerId() == self);
+
+    MetadataClient metadataClient = new MetadataClient(metadataGroup, props);
+    GroupAdmin groupAdmin = new GroupAdmin(props);
+    SecureRandom random = new SecureRandom();
+    controller = new Controller(self, state, metadataClient, groupAdmin,
+        config.sessionTimeout().toMillis(), config.controllerReconcileInterval().toMillis(),
+        () -> UUID.randomUUID().toString(), System::currentTimeMillis);
+    replicas = new LocalReplicas(() -> raft, this::leaderHint, leader -> {
+      if (leader == self && lifecycle != null) {
+        scheduler.execute(lifecycle::reportLeaders);
+      }
+    });
+    MetadataStateMachine.Events metadataEvents = new MetadataStateMachine.Events() {
+      @Override
+      public void onApplied(long index) {}
+
+      @Override
+      public void onLeaderChanged(int leaderBrokerId) {
+        metadataLeader.set(leaderBrokerId);
+        controller.onMetadataLeader(leaderBrokerId);
+      }
+    };
+    MetadataStateMachine metadataSm = new MetadataStateMachine(state, metadataEvents,
+        config.sessionTimeout().toMillis());
+    boolean recover = Files.isDirectory(raftDir.resolve(GroupIds.METADATA.getUuid().toString()));
+    raft = new RaftHost(self, props,
+        gid -> GroupIds.isMetadata(gid) ? metadataSm : new PartitionStateMachine(opener, replicas),
+        member ? metadataGroup : null, recover);
+    raft.start();
+    closeables.add(0, raft);
+    closeables.add(0, metadataClient);
+    closeables.add(0, controller);
+
+    startGrpc(self, metadataClient, random);
+    http = new HttpEndpoint(config.listenHost(), config.httpPort(), meters,
+        this::isReady);
+    closeables.add(0, http);
+
+    BrokerRecord record = BrokerRecord.newBuilder().setId(self).setHost(config.advertisedHost())
+        .setClientPort(clientPort()).setRaftPort(config.raftPort()).setRack(config.rack())
+        .setIncarnation(random.nextLong()).setControllerEligible(member).build();
+    lifecycle = new BrokerLifecycle(record, state, metadataClient, replicas, member, scheduler);
+    lifecycle.start(config.heartbeatInterval().toMillis());
+    long retentionMs = config.retentionCheckInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(new RetentionEnforcer(replicas, state, config,
+        System::currentTimeMillis), retentionMs, retentionMs, TimeUnit.MILLISECONDS);
+    LOG.info("Broker {} started: client {}, raft {}, http {}", self, clientAddress(),
+        config.raftPort(), http.port());
+  }
+
+  private void startGrpc(int self, MetadataClient metadataClient, SecureRandom random) throws IOException {
+    TopicDirectory topics = new TopicDirectory(state, replicas);
+    ServiceLimits limits = new ServiceLimits(config);
+    GrpcPeers peers = new GrpcPeers(self, state::broker, config.maxRequestBytes() + (1 << 20),
+        config.requestTimeoutMs());
+    closeables.add(peers);
+    ProduceHandler produce = new ProduceHandler(self, topics, peers, limits, meters);
+    FetchHandler fetch = new FetchHandler(self, topics, peers, limits, scheduler, meters);
+    OffsetsHandler offsets = new OffsetsHandler(self, topics, peers);
+    ClusterInfoHandler info = new ClusterInfoHandler(state, topics, metadataClient,
+        config.sessionTimeout().toMillis(), metadataLeader::get);
+    AdminHandler admin = new AdminHandler(config, state, metadataClient, topics, offsets, scheduler,
+        random, controller::poke);
+    Subscriptions subs = new Subscriptions(fetch, topics, Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "runnel-subscribe");
+      t.setDaemon(true);
+      return t;
+    }), config.maxSubscriptions(), config.fetchMaxBytes());
+    HealthStatusManager health = new HealthStatusManager();
+    grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(), config.clientPort()))
+        .maxInboundMessageSize(config.maxRequestBytes())
+        .addService(ServerInterceptors.intercept(
+            new LogServiceGrpcImpl(produce, fetch, offsets, info, subs, config.maxInflightRequests()),
+            new Forwarding()))
+        .addService(new AdminServiceGrpcImpl(admin, info))
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .build().start();
+    closeables.add(0, () -> {
+      health.enterTerminalState();
+      grpc.shutdown();
+      if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
+        grpc.shutdownNow();
+      }
+    });
+  }
+
+  private void bindProcessMetrics() {
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(meters);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(meters);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(meters);
+    io.micrometer.core.instrument.Gauge.builder("runnel.partition.replicas",
+            () -> replicas == null ? 0 : replicas.groupIds().size())
+        .description("Partition replicas open on this broker").register(meters);
+  }
+
+  /** RocksDB resources shared by every partition store of this broker, closed after Ratis. */
+  private StoreOpener openStorage() {
+    StorageResources.Settings d = StorageResources.Settings.DEFAULTS;
+    StorageResources storage = StorageResources.create(new StorageResources.Settings(
+        config.blockCacheBytes(), config.writeBufferTotalBytes(), d.writeBufferBytesPerStore(),
+        config.storageBackgroundJobs(), d.maxOpenFilesPerStore(), d.maxProducersPerPartition()));
+    closeables.add(storage);
+    return dir -> dev.runnel.server.storage.RocksDbPartitionStore.open(dir, storage);
+  }
+
+  /** Where a broker's clients connect, for NOT_LEADER answers; just the id if it is unknown. */
+  private dev.runnel.proto.v1.LeaderHint leaderHint(int brokerId) {
+    dev.runnel.proto.v1.LeaderHint.Builder h = dev.runnel.proto.v1.LeaderHint.newBuilder().setBrokerId(brokerId);
+    state.broker(brokerId).ifPresent(b -> h.setAddress(b.getHost() + ":" + b.getClientPort()));
+    return h.build();
+  }
+
+  private static RaftGroup metadataGroup(List<QuorumMember> quorum) {
+    List<RaftPeer> peers = quorum.stream().map(q -> RaftPeer.newBuilder()
+        .setId(GroupIds.peerId(q.brokerId())).setAddress(q.host() + ":" + q.raftPort()).build()).toList();
+    return RaftGroup.valueOf(GroupIds.METADATA, peers);
+  }
+
+  public int brokerId() {
+    return config.brokerId();
+  }
+
+  public int clientPort() {
+    return grpc.getPort();
+  }
+
+  /** host:port of the client gRPC endpoint. */
+  public String clientAddress() {
+    return config.advertisedHost() + ":" + clientPort();
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  /** Registered with the metadata group and its metadata caught up: what /health reports. */
+  public boolean isReady() {
+    return lifecycle != null && lifecycle.isReady();
+  }
+
+  /** Whether this broker is the controller (the metadata group's leader). */
+  public boolean isController() {
+    return controller.isActive();
+  }
+
+  public ClusterState clusterState() {
+    return state;
+  }
+
+  /** Raft group ids of the partition replicas open on this broker. */
+  public List<String> localPartitionGroups() {
+    return replicas.groupIds();
+  }
+
+  public LocalReplicas replicas() {
+    return replicas;
+  }
+
+  public Path dataDir() {
+    return config.dataDir().toAbsolutePath();
+  }
+
+  public PrometheusMeterRegistry meters() {
+    return meters;
+  }
+
+  /** Blocks until the broker has been closed. */
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    scheduler.shutdownNow();
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("Error while stopping broker {}", config.brokerId(), e);
+      }
+    }
+    meters.close();
+    terminated.countDown();
+    LOG.info("Broker {} stopped", config.brokerId());
+  }
+
+}

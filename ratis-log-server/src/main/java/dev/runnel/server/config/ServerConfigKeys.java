@@ -1,0 +1,212 @@
+package dev.runnel.server.config;
+
+import static dev.runnel.server.config.ConfigTypes.BYTES_INT;
+import static dev.runnel.server.config.ConfigTypes.BYTES_LONG;
+import static dev.runnel.server.config.ConfigTypes.INT;
+import static dev.runnel.server.config.ConfigTypes.LONG;
+import static dev.runnel.server.config.ConfigTypes.MILLIS;
+import static dev.runnel.server.config.ConfigTypes.PATH;
+import static dev.runnel.server.config.ConfigTypes.QUORUM;
+import static dev.runnel.server.config.ConfigTypes.STRING;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every broker configuration key, in documentation order. Each key is declared once with its type,
+ * default, validator and doc; {@link ServerConfig} reads them and checks relations between keys.
+ */
+public final class ServerConfigKeys {
+
+  private static final int KIB = 1024;
+  private static final int MIB = 1024 * KIB;
+  private static final long GIB = 1024L * MIB;
+  private static final List<ConfigKey<?>> KEYS = new ArrayList<>();
+
+  /** Named limit: the largest replication factor a topic may ask for. */
+  public static final int MAX_REPLICATION_FACTOR = 16;
+
+  /** Room for the command envelope around the largest record batch in one Raft log entry. */
+  public static final int RAFT_ENTRY_OVERHEAD_BYTES = 64 * KIB;
+
+  // Identity and addresses.
+
+  public static final ConfigKey<Integer> BROKER_ID = define("broker.id", INT, 0,
+      Validators.between(0, Integer.MAX_VALUE),
+      "Stable id of this broker; never reuse one for a different disk. On Kubernetes, the pod "
+          + "ordinal.");
+  public static final ConfigKey<String> BROKER_RACK = define("broker.rack", STRING, "",
+      Validators.token(255),
+      "Failure domain (rack, zone) of this broker, for replica placement. Empty = unknown.");
+  public static final ConfigKey<Path> DATA_DIR = define("data.dir", PATH, Path.of("./data"),
+      Validators.any("a directory path"),
+      "Directory for the Raft logs, snapshots and RocksDB data of this broker.");
+  public static final ConfigKey<String> LISTEN_HOST = define("listen.host", STRING, "0.0.0.0",
+      Validators.bindHost(),
+      "Address every port binds to. 0.0.0.0 listens on all interfaces.");
+  public static final ConfigKey<String> ADVERTISED_HOST = define("advertised.host", STRING,
+      "localhost", Validators.connectableHost(),
+      "Host name other brokers and clients use to reach this broker. On Kubernetes, the pod's "
+          + "DNS name in the headless service.");
+  public static final ConfigKey<Integer> CLIENT_PORT = define("client.port", INT, 9292,
+      Validators.port(true), "Port of the client gRPC endpoint (produce, fetch, admin).");
+  public static final ConfigKey<Integer> RAFT_PORT = define("raft.port", INT, 9293,
+      Validators.port(true), "Port of the broker-to-broker Raft endpoint.");
+  public static final ConfigKey<Integer> HTTP_PORT = define("http.port", INT, 9294,
+      Validators.port(true), "Port of the HTTP endpoint (/metrics for Prometheus, health).");
+  public static final ConfigKey<List<QuorumMember>> METADATA_QUORUM = define("metadata.quorum",
+      QUORUM, List.of(new QuorumMember(0, "localhost", 9293)),
+      Validators.any("1.." + QuorumMember.MAX_MEMBERS
+          + " entries id@host:raftPort with unique ids and addresses"),
+      "Initial members of the metadata Raft group (the controller-eligible brokers), as "
+          + "id@host:raftPort separated by commas. Use 1 or 3 members (5 for large clusters); "
+          + "every broker of a cluster must use the same list.");
+
+  // Topics.
+
+  public static final ConfigKey<Integer> NUM_PARTITIONS = define("num.partitions", INT, 1,
+      Validators.between(1, 100_000),
+      "Partitions of a topic created without a partition count. At most "
+          + "max.partitions.per.topic.");
+  public static final ConfigKey<Integer> DEFAULT_REPLICATION_FACTOR = define(
+      "default.replication.factor", INT, 3, Validators.between(1, MAX_REPLICATION_FACTOR),
+      "Replicas of a topic created without a replication factor; capped at the number of live "
+          + "brokers when the topic is created.");
+  public static final ConfigKey<Integer> MAX_PARTITIONS_PER_TOPIC = define(
+      "max.partitions.per.topic", INT, 1024, Validators.between(1, 100_000),
+      "Largest partition count a topic may have. Each partition is a Raft group with its own "
+          + "threads and buffers, so this also bounds how much one request can allocate.");
+  public static final ConfigKey<Long> RETENTION_MS = define("retention.ms", LONG, 604_800_000L,
+      Validators.unlimitedOrAtLeastZero("ms"),
+      "Default time records are kept (7 days); topics may override it.");
+  public static final ConfigKey<Long> RETENTION_BYTES = define("retention.bytes", BYTES_LONG,
+      -1L, Validators.unlimitedOrAtLeastZero("bytes"),
+      "Default size limit per partition, oldest batches removed first; topics may override it.");
+
+  // Request limits.
+
+  public static final ConfigKey<Integer> MAX_RECORD_BYTES = define("max.record.bytes",
+      BYTES_INT, MIB, Validators.intBytesBetween(1, 64 * MIB),
+      "Largest record (key, value and headers). At most max.batch.bytes.");
+  public static final ConfigKey<Integer> MAX_BATCH_BYTES = define("max.batch.bytes", BYTES_INT,
+      4 * MIB, Validators.intBytesBetween(KIB, 64 * MIB),
+      "Largest record batch a producer may send; one batch is one Raft log entry.");
+  public static final ConfigKey<Integer> MAX_BATCH_RECORDS = define("max.batch.records", INT,
+      100_000, Validators.between(1, 1_000_000), "Most records in one batch.");
+  public static final ConfigKey<Integer> MAX_REQUEST_BYTES = define("max.request.bytes",
+      BYTES_INT, 16 * MIB, Validators.intBytesBetween(KIB, 256 * MIB),
+      "Largest gRPC request message the broker accepts. At least max.batch.bytes.");
+  public static final ConfigKey<Integer> FETCH_MAX_BYTES = define("fetch.max.bytes", BYTES_INT,
+      8 * MIB, Validators.intBytesBetween(KIB, 256 * MIB),
+      "Most bytes one fetch response returns, whatever the client asks for.");
+  public static final ConfigKey<Duration> FETCH_MAX_WAIT = define("fetch.max.wait.ms", MILLIS,
+      Duration.ofSeconds(30), Validators.millisBetween(0, 300_000),
+      "Cap on how long a fetch long-poll waits for data.");
+  public static final ConfigKey<Duration> REQUEST_TIMEOUT = define("request.timeout.ms", MILLIS,
+      Duration.ofSeconds(30), Validators.millisBetween(1, 600_000),
+      "How long the broker works on a request (including forwarding and Raft commit) before "
+          + "answering with a timeout.");
+  public static final ConfigKey<Integer> MAX_INFLIGHT_REQUESTS = define(
+      "max.inflight.requests", INT, 1024, Validators.between(1, 65_536),
+      "Most client requests this broker works on at once.");
+  public static final ConfigKey<Integer> MAX_SUBSCRIPTIONS = define("max.subscriptions", INT,
+      1000, Validators.between(1, 100_000), "Open Subscribe streams this broker serves at once.");
+
+  // Raft.
+
+  public static final ConfigKey<Duration> RAFT_RPC_TIMEOUT_MIN = define(
+      "raft.rpc.timeout.min.ms", MILLIS, Duration.ofMillis(1000),
+      Validators.millisBetween(50, 60_000),
+      "Lower bound of the Raft election timeout; leaders heartbeat about every half of it. "
+          + "Smaller fails over faster but costs CPU per Raft group and risks elections during "
+          + "GC pauses.");
+  public static final ConfigKey<Duration> RAFT_RPC_TIMEOUT_MAX = define(
+      "raft.rpc.timeout.max.ms", MILLIS, Duration.ofMillis(2000),
+      Validators.millisBetween(100, 120_000),
+      "Upper bound of the Raft election timeout. Greater than raft.rpc.timeout.min.ms.");
+  public static final ConfigKey<Long> RAFT_SEGMENT_BYTES = define("raft.log.segment.bytes",
+      BYTES_LONG, 8L * MIB, Validators.bytesBetween(MIB, GIB),
+      "Size of one Raft log segment file. At least max.batch.bytes + 64 KiB so the largest "
+          + "entry fits in one segment.");
+  public static final ConfigKey<Long> RAFT_WRITE_BUFFER_BYTES = define(
+      "raft.log.write.buffer.bytes", BYTES_LONG, 4L * MIB + RAFT_ENTRY_OVERHEAD_BYTES,
+      Validators.bytesBetween(64 * KIB, 256L * MIB),
+      "Raft log write buffer, direct memory allocated per Raft group (per partition replica). "
+          + "At least max.batch.bytes + 64 KiB: Ratis needs the largest entry to fit.");
+
+  public static final ConfigKey<Long> RAFT_SNAPSHOT_ENTRIES = define(
+      "raft.snapshot.threshold.entries", LONG, 4096L, Validators.between(16L, 100_000_000L),
+      "Raft entries applied between two automatic snapshots of a Raft group. A snapshot is a "
+          + "RocksDB checkpoint (hard links); the Raft log is purged behind it, so this bounds "
+          + "how much log a group keeps and how much a restart replays.");
+
+  // Storage.
+
+  public static final ConfigKey<Long> BLOCK_CACHE_BYTES = define("storage.block.cache.bytes",
+      BYTES_LONG, 64L * MIB, Validators.bytesBetween(MIB, 1024 * GIB),
+      "RocksDB block cache shared by all partitions of this broker.");
+  public static final ConfigKey<Long> WRITE_BUFFER_TOTAL_BYTES = define(
+      "storage.write.buffer.total.bytes", BYTES_LONG, 128L * MIB,
+      Validators.bytesBetween(MIB, 1024 * GIB),
+      "Memory all RocksDB memtables of this broker share; writers stall when it is full.");
+  public static final ConfigKey<Integer> STORAGE_BACKGROUND_JOBS = define(
+      "storage.background.jobs", INT, 2, Validators.between(1, 64),
+      "RocksDB flush and compaction threads shared by all partitions of this broker.");
+
+  // Cluster membership and control.
+
+  public static final ConfigKey<Duration> HEARTBEAT_INTERVAL = define(
+      "broker.heartbeat.interval.ms", MILLIS, Duration.ofMillis(1000),
+      Validators.millisBetween(10, 60_000),
+      "How often this broker tells the controller it is alive.");
+  public static final ConfigKey<Duration> SESSION_TIMEOUT = define("broker.session.timeout.ms",
+      MILLIS, Duration.ofMillis(6000), Validators.millisBetween(100, 600_000),
+      "A broker without a heartbeat for this long is considered dead by the controller. "
+          + "More than 2 x broker.heartbeat.interval.ms.");
+  public static final ConfigKey<Duration> CONTROLLER_RECONCILE_INTERVAL = define(
+      "controller.reconcile.interval.ms", MILLIS, Duration.ofMillis(500),
+      Validators.millisBetween(10, 60_000),
+      "How often the controller compares intended and actual placement and acts on "
+          + "differences.");
+  public static final ConfigKey<Duration> RETENTION_CHECK_INTERVAL = define(
+      "retention.check.interval.ms", MILLIS, Duration.ofSeconds(30),
+      Validators.millisBetween(10, 3_600_000),
+      "How often each partition leader checks retention.ms and retention.bytes and, when data has "
+          + "expired, replicates a trim to every replica.");
+
+  private static final Map<String, ConfigKey<?>> BY_NAME = index();
+
+  private ServerConfigKeys() {}
+
+  /** Every key, in documentation order. */
+  public static List<ConfigKey<?>> all() {
+    return Collections.unmodifiableList(KEYS);
+  }
+
+  /** The key with this name, or {@code null}. */
+  public static ConfigKey<?> find(String name) {
+    return BY_NAME.get(name);
+  }
+
+  private static <T> ConfigKey<T> define(
+      String name, ConfigType<T> type, T defaultValue, Validator<T> validator, String doc) {
+    final ConfigKey<T> key = new ConfigKey<>(name, type, defaultValue, validator, doc);
+    KEYS.add(key);
+    return key;
+  }
+
+  private static Map<String, ConfigKey<?>> index() {
+    final Map<String, ConfigKey<?>> byName = new LinkedHashMap<>();
+    for (ConfigKey<?> key : KEYS) {
+      if (byName.put(key.name(), key) != null) {
+        throw new IllegalStateException("key defined twice: " + key.name());
+      }
+    }
+    return Collections.unmodifiableMap(byName);
+  }
+}

@@ -1,0 +1,229 @@
+package dev.runnel.server.metadata;
+
+import dev.runnel.proto.internal.BrokerRecord;
+import dev.runnel.proto.internal.InitCluster;
+import dev.runnel.proto.internal.LeaderRecord;
+import dev.runnel.proto.internal.MetadataCommand;
+import dev.runnel.proto.internal.PartitionAssignment;
+import dev.runnel.proto.internal.TopicRecord;
+import dev.runnel.proto.internal.TopicRemoved;
+import dev.runnel.server.common.PartitionId;
+import dev.runnel.server.raft.GroupAdmin;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs on the metadata leader and makes the brokers match the replicated intent: creates the Raft
+ * groups of new partitions on their replicas, removes the groups of deleted topics (also from a
+ * broker that was down during the deletion, once it is back), and moves partition leadership to
+ * each partition's preferred replica. Intent is always written through Raft before acting, so a new
+ * controller after failover simply resumes the reconciliation.
+ */
+public final class Controller implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+  /** Leadership moves per pass: spreads elections out rather than starting them all at once. */
+  static final int MAX_TRANSFERS_PER_PASS = 4;
+  /**
+   * Least time between two leadership moves of one partition. While Ratis transfers leadership the
+   * leader refuses writes, so a move towards a replica that cannot catch up must not be retried in
+   * a tight loop.
+   */
+  static final long TRANSFER_BACKOFF_MS = 30_000;
+
+  private final int selfId;
+  private final ClusterState state;
+  private final MetadataClient metadata;
+  private final GroupAdmin admin;
+  private final long sessionTimeoutMs;
+  private final long intervalMs;
+  private final Supplier<String> newClusterId;
+  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+      r -> new Thread(r, "runnel-controller"));
+  private ScheduledFuture<?> task;
+  private volatile boolean active;
+  private int passes;
+  private final Map<String, Long> lastTransferMs = new HashMap<>();
+  private final java.util.function.LongSupplier clockMs;
+
+  public Controller(int selfId, ClusterState state, MetadataClient metadata, GroupAdmin admin,
+      long sessionTimeoutMs, long intervalMs, Supplier<String> newClusterId,
+      java.util.function.LongSupplier clockMs) {
+    this.clockMs = clockMs;
+    this.selfId = selfId;
+    this.state = state;
+    this.metadata = metadata;
+    this.admin = admin;
+    this.sessionTimeoutMs = sessionTimeoutMs;
+    this.intervalMs = intervalMs;
+    this.newClusterId = newClusterId;
+  }
+
+  /** Called when the metadata leader changes; activates the loop only on the leader. */
+  public synchronized void onMetadataLeader(int leaderId) {
+    boolean nowActive = leaderId == selfId;
+    if (nowActive == active) {
+      return;
+    }
+    active = nowActive;
+    if (nowActive) {
+      LOG.info("Broker {} is now the controller", selfId);
+      task = executor.scheduleWithFixedDelay(this::safePass, 0, intervalMs, TimeUnit.MILLISECONDS);
+    } else if (task != null) {
+      task.cancel(false);
+      task = null;
+    }
+  }
+
+  public boolean isActive() {
+    return active;
+  }
+
+  /** Asks for a pass soon, e.g. after a topic was created. */
+  public void poke() {
+    if (active) {
+      executor.execute(this::safePass);
+    }
+  }
+
+  private void safePass() {
+    try {
+      if (active) {
+        pass();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Controller pass failed; will retry", e);
+    }
+  }
+
+  void pass() {
+    passes++;
+    if (state.clusterId().isEmpty()) {
+      metadata.submit(MetadataCommand.newBuilder()
+          .setInitCluster(InitCluster.newBuilder().setClusterId(newClusterId.get())).build());
+    }
+    Map<Integer, Set<String>> hosted = listLiveBrokers();
+    for (TopicRecord t : state.allTopicRecords()) {
+      if (t.getDeleting()) {
+        removeDeleted(t, hosted);
+      } else {
+        createMissing(t, hosted);
+      }
+    }
+    // Balance only every few passes, so fresh groups first elect and report a leader.
+    if (passes % 10 == 0) {
+      balanceLeaders();
+    }
+  }
+
+  private Map<Integer, Set<String>> listLiveBrokers() {
+    Map<Integer, Set<String>> hosted = new HashMap<>();
+    for (int id : state.liveBrokerIds(sessionTimeoutMs)) {
+      BrokerRecord b = state.broker(id).orElseThrow();
+      try {
+        hosted.put(id, admin.list(b));
+      } catch (IOException e) {
+        LOG.debug("Cannot list groups of broker {}: {}", id, e.getMessage());
+        admin.forget(id);
+      }
+    }
+    return hosted;
+  }
+
+  private void createMissing(TopicRecord t, Map<Integer, Set<String>> hosted) {
+    for (PartitionAssignment p : t.getPartitionsList()) {
+      List<BrokerRecord> replicas = replicas(p);
+      if (replicas.size() != p.getReplicasCount()) {
+        continue;
+      }
+      for (BrokerRecord b : replicas) {
+        Set<String> groups = hosted.get(b.getId());
+        if (groups != null && !groups.contains(p.getRaftGroupId())) {
+          try {
+            admin.add(b, p.getRaftGroupId(), replicas);
+            groups.add(p.getRaftGroupId());
+            LOG.info("Created {}-{} (group {}) on broker {}", t.getName(), p.getPartition(),
+                p.getRaftGroupId(), b.getId());
+          } catch (IOException e) {
+            LOG.warn("Cannot create group {} on broker {}: {}", p.getRaftGroupId(), b.getId(),
+                e.getMessage());
+          }
+        }
+      }
+    }
+  }
+
+  private void removeDeleted(TopicRecord t, Map<Integer, Set<String>> hosted) {
+    boolean leftovers = false;
+    for (PartitionAssignment p : t.getPartitionsList()) {
+      for (Map.Entry<Integer, Set<String>> e : hosted.entrySet()) {
+        if (e.getValue().contains(p.getRaftGroupId())) {
+          try {
+            admin.remove(state.broker(e.getKey()).orElseThrow(), p.getRaftGroupId());
+            LOG.info("Removed group {} of deleted topic {} from broker {}", p.getRaftGroupId(),
+                t.getName(), e.getKey());
+          } catch (IOException ex) {
+            leftovers = true;
+            LOG.warn("Cannot remove group {} from broker {}: {}", p.getRaftGroupId(), e.getKey(),
+                ex.getMessage());
+          }
+        }
+      }
+    }
+    if (!leftovers && !t.getRemoved()) {
+      metadata.submit(MetadataCommand.newBuilder()
+          .setTopicRemoved(TopicRemoved.newBuilder().setTopicId(t.getTopicId())).build());
+    }
+  }
+
+  private void balanceLeaders() {
+    int transfers = 0;
+    for (TopicRecord t : state.liveTopics()) {
+      UUID id = PartitionId.topicIdFromBytes(t.getTopicId().toByteArray());
+      for (PartitionAssignment p : t.getPartitionsList()) {
+        if (transfers >= MAX_TRANSFERS_PER_PASS) {
+          return;
+        }
+        int preferred = p.getReplicas(0);
+        Optional<LeaderRecord> leader = state.leader(new PartitionId(id, p.getPartition()));
+        long now = clockMs.getAsLong();
+        if (leader.isEmpty() || leader.get().getLeaderId() == preferred
+            || !state.isAlive(preferred, sessionTimeoutMs)
+            || now - lastTransferMs.getOrDefault(p.getRaftGroupId(), 0L) < TRANSFER_BACKOFF_MS) {
+          continue;
+        }
+        lastTransferMs.put(p.getRaftGroupId(), now);
+        transfers++;
+        try {
+          admin.transferLeadership(p.getRaftGroupId(), replicas(p), state.broker(preferred).orElseThrow());
+        } catch (IOException e) {
+          LOG.debug("Leadership transfer of {} to {} failed: {}", p.getRaftGroupId(), preferred,
+              e.getMessage());
+        }
+      }
+    }
+  }
+
+  private List<BrokerRecord> replicas(PartitionAssignment p) {
+    return p.getReplicasList().stream().map(state::broker).flatMap(Optional::stream).toList();
+  }
+
+  @Override
+  public void close() {
+    active = false;
+    executor.shutdownNow();
+    admin.close();
+  }
+}

@@ -1,0 +1,66 @@
+package dev.runnel.server.partition;
+
+import dev.runnel.proto.v1.LeaderHint;
+import dev.runnel.server.raft.RaftHost;
+import dev.runnel.server.service.Replica;
+import dev.runnel.server.service.ReplicaDirectory;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import org.apache.ratis.protocol.RaftGroupId;
+
+/**
+ * Tracks the partition state machines open on this broker (Ratis opens and closes them as groups
+ * are added, removed and re-opened at restart) and exposes them as {@link Replica}s.
+ */
+public final class LocalReplicas implements ReplicaDirectory, PartitionStateMachine.Events {
+  private final Map<String, LocalPartition> open = new ConcurrentHashMap<>();
+  private final Supplier<RaftHost> host;
+  private final IntFunction<LeaderHint> hints;
+  private final IntConsumer onLeaderChange;
+
+  /**
+   * @param host supplies the Raft host (created after the state-machine registry that needs this)
+   * @param onLeaderChange told the new leader's broker id whenever a local group's leader changes
+   */
+  public LocalReplicas(Supplier<RaftHost> host, IntFunction<LeaderHint> hints, IntConsumer onLeaderChange) {
+    this.host = host;
+    this.hints = hints;
+    this.onLeaderChange = onLeaderChange;
+  }
+
+  @Override
+  public Optional<Replica> local(String raftGroupId) {
+    return Optional.ofNullable(open.get(raftGroupId));
+  }
+
+  /** Open partitions with their group ids, for leader reporting. */
+  public Map<String, LocalPartition> all() {
+    return Map.copyOf(open);
+  }
+
+  @Override
+  public List<String> groupIds() {
+    return List.copyOf(open.keySet());
+  }
+
+  @Override
+  public void onOpened(PartitionStateMachine sm) {
+    RaftGroupId gid = sm.getGroupId();
+    open.put(gid.getUuid().toString(), new LocalPartition(host.get(), gid, sm, hints));
+  }
+
+  @Override
+  public void onClosed(PartitionStateMachine sm) {
+    open.remove(sm.getGroupId().getUuid().toString());
+  }
+
+  @Override
+  public void onLeaderChanged(PartitionStateMachine sm, int leaderBrokerId) {
+    onLeaderChange.accept(leaderBrokerId);
+  }
+}

@@ -1,0 +1,251 @@
+package dev.runnel.server.partition;
+
+import com.google.protobuf.ByteString;
+import dev.runnel.proto.internal.AppendBatch;
+import dev.runnel.proto.internal.AppendResult;
+import dev.runnel.proto.internal.PartitionCommand;
+import dev.runnel.proto.internal.PartitionReply;
+import dev.runnel.server.common.AppliedIndex;
+import dev.runnel.server.common.PartitionKeys;
+import dev.runnel.server.raft.GroupIds;
+import dev.runnel.server.raft.LifecycleStateMachine;
+import dev.runnel.server.raft.RaftMessages;
+import dev.runnel.server.record.BatchHeaders;
+import dev.runnel.server.storage.PartitionStore;
+import dev.runnel.server.storage.PartitionStore.BatchAppend;
+import dev.runnel.server.storage.StoreOpener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ratis adapter for a partition group: decodes {@link PartitionCommand}s and hands them to the
+ * group's {@link PartitionStore}. All log logic (offsets, idempotence, trimming) is in the store.
+ *
+ * <p>Apply contract: entries are applied in log order on one thread and the store records each
+ * entry's index in the same atomic write as its data. An entry at or below the store's applied
+ * index is already reflected in the store (the store survived a restart ahead of the last
+ * snapshot) and is skipped, so no entry is ever applied twice. A storage failure while applying is
+ * rethrown: Ratis then closes this replica rather than let it diverge from the others.
+ *
+ * <p>Snapshots are store checkpoints in the state-machine directory (see {@link Checkpoints});
+ * the live store lives in {@code <group dir>/db}, outside what a snapshot install replaces.
+ */
+public final class PartitionStateMachine extends LifecycleStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionStateMachine.class);
+  private static final Message EMPTY_REPLY = RaftMessages.of(PartitionReply.getDefaultInstance());
+
+  /** Callbacks to the broker; invoked on Ratis threads and must not block. */
+  public interface Events {
+    void onOpened(PartitionStateMachine sm);
+
+    void onClosed(PartitionStateMachine sm);
+
+    void onLeaderChanged(PartitionStateMachine sm, int leaderBrokerId);
+  }
+
+  private final StoreOpener opener;
+  private final Events events;
+  private final AppendSignal appendSignal = new AppendSignal();
+  private volatile PartitionStore store;
+  private volatile Path smDir;
+  private volatile Path dbDir;
+  private volatile Checkpoints.Checkpoint latestCheckpoint;
+  private volatile SnapshotInfo latestSnapshot;
+
+  public PartitionStateMachine(StoreOpener opener, Events events) {
+    this.opener = opener;
+    this.events = events;
+  }
+
+  @Override
+  protected void open(RaftStorage storage) throws IOException {
+    smDir = storage.getStorageDir().getStateMachineDir().toPath();
+    dbDir = storage.getStorageDir().getRoot().toPath().resolve("db");
+    Files.createDirectories(smDir);
+    reload();
+  }
+
+  @Override
+  protected void reload() throws IOException {
+    latestCheckpoint = Checkpoints.latest(smDir).orElse(null);
+    latestSnapshot = snapshotInfo(latestCheckpoint);
+    PartitionStore s = opener.open(dbDir);
+    if (latestCheckpoint != null && s.applied().index() < latestCheckpoint.index()) {
+      // A snapshot was installed (or the store lost data): the checkpoint is the newer truth.
+      LOG.info("{}: rebuilding store at {} from checkpoint {}", getGroupId(), s.applied(),
+          latestCheckpoint.dir().getFileName());
+      s.close();
+      Checkpoints.restore(latestCheckpoint, dbDir);
+      s = opener.open(dbDir);
+    }
+    store = s;
+    // Ratis resumes applying after the snapshot index it gets from getLatestSnapshot(); entries up
+    // to the store's own applied index are then skipped in applyTransaction.
+    setLastAppliedTermIndex(latestCheckpoint == null ? null
+        : TermIndex.valueOf(latestCheckpoint.term(), latestCheckpoint.index()));
+    events.onOpened(this);
+    appendSignal.signal();
+  }
+
+  @Override
+  protected void closeState() {
+    PartitionStore s = store;
+    store = null;
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("{}: error closing store", getGroupId(), e);
+      }
+      events.onClosed(this);
+    }
+    appendSignal.signal();
+  }
+
+  /** The store, or empty while the replica is closed or being re-initialised. */
+  public Optional<PartitionStore> store() {
+    return Optional.ofNullable(store);
+  }
+
+  /** Completes at the next apply (or close); long-polling reads wait on it. */
+  public CompletableFuture<Void> nextAppend() {
+    return appendSignal.next();
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    AppliedIndex at = new AppliedIndex(entry.getTerm(), entry.getIndex());
+    PartitionStore s = store;
+    if (s == null) {
+      throw new IllegalStateException(getGroupId() + ": apply while the store is closed");
+    }
+    if (at.index() <= s.applied().index()) {
+      updateLastAppliedTermIndex(at.term(), at.index());
+      return CompletableFuture.completedFuture(EMPTY_REPLY);
+    }
+    PartitionCommand cmd;
+    try {
+      cmd = PartitionCommand.parseFrom(
+          RaftMessages.buffer(entry.getStateMachineLogEntry().getLogData()));
+    } catch (IOException e) {
+      // Every replica sees the same bytes and skips the same way, so replicas stay identical.
+      LOG.error("{}: unreadable entry at {}; recorded as applied without effect", getGroupId(), at, e);
+      s.recordApplied(at);
+      updateLastAppliedTermIndex(at.term(), at.index());
+      return CompletableFuture.completedFuture(EMPTY_REPLY);
+    }
+    PartitionReply reply = switch (cmd.getCommandCase()) {
+      case APPEND -> append(s, at, cmd.getAppend().getBatchesList());
+      case TRIM -> PartitionReply.newBuilder().setLogStartOffset(
+          s.trim(at, PartitionKeys.toId(cmd.getTrim().getPartition()), cmd.getTrim().getUpToOffset())).build();
+      case COMMAND_NOT_SET -> {
+        s.recordApplied(at);
+        yield PartitionReply.getDefaultInstance();
+      }
+    };
+    updateLastAppliedTermIndex(at.term(), at.index());
+    appendSignal.signal();
+    return CompletableFuture.completedFuture(RaftMessages.of(reply));
+  }
+
+  private static PartitionReply append(PartitionStore s, AppliedIndex at, List<AppendBatch> batches) {
+    List<BatchAppend> appends = new ArrayList<>(batches.size());
+    for (AppendBatch b : batches) {
+      ByteString bytes = b.getBatch();
+      try {
+        appends.add(new BatchAppend(PartitionKeys.toId(b.getPartition()),
+            BatchHeaders.read(bytes.asReadOnlyByteBuffer()), bytes.toByteArray()));
+      } catch (IOException e) {
+        throw new IllegalStateException("batch at " + at + " was validated but cannot be read", e);
+      }
+    }
+    PartitionReply.Builder reply = PartitionReply.newBuilder();
+    for (dev.runnel.server.storage.AppendResult r : s.append(at, appends)) {
+      reply.addResults(AppendResult.newBuilder().setError(r.error()).setErrorMessage(r.message())
+          .setBaseOffset(r.baseOffset()).setLogStartOffset(r.logStartOffset())
+          .setDuplicate(r.duplicate()));
+    }
+    return reply.build();
+  }
+
+  @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    // Configuration and no-op entries: nothing to store; the next data write records a later index.
+    updateLastAppliedTermIndex(term, index);
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    PartitionStore s = store;
+    if (s == null) {
+      return -1;
+    }
+    AppliedIndex applied = s.applied();
+    if (applied.index() < 0
+        || (latestCheckpoint != null && latestCheckpoint.index() >= applied.index())) {
+      return latestCheckpoint == null ? -1 : latestCheckpoint.index();
+    }
+    Path dir = Checkpoints.dirFor(smDir, applied.term(), applied.index());
+    Checkpoints.deleteRecursively(dir);
+    s.flush();
+    s.checkpoint(dir);
+    Checkpoints.markComplete(dir);
+    Checkpoints.Checkpoint previous = latestCheckpoint;
+    latestCheckpoint = new Checkpoints.Checkpoint(dir, applied.term(), applied.index());
+    latestSnapshot = snapshotInfo(latestCheckpoint);
+    // The previous checkpoint may be streaming to a follower right now; it goes one round later.
+    Checkpoints.deleteAllExcept(smDir, dir, previous == null ? dir : previous.dir());
+    LOG.debug("{}: checkpoint at {}", getGroupId(), applied);
+    return applied.index();
+  }
+
+  @Override
+  public SnapshotInfo getLatestSnapshot() {
+    return latestSnapshot;
+  }
+
+  /** The file list of a checkpoint, computed once: Ratis asks often, also while installing. */
+  private static SnapshotInfo snapshotInfo(Checkpoints.Checkpoint c) {
+    if (c == null) {
+      return null;
+    }
+    try {
+      List<FileInfo> files = new ArrayList<>();
+      for (Path f : Checkpoints.files(c.dir())) {
+        files.add(new FileInfo(f, null));
+      }
+      return new FileListSnapshotInfo(files, c.term(), c.index());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeaderId) {
+    events.onLeaderChanged(this, GroupIds.brokerId(newLeaderId));
+  }
+
+  @Override
+  public String toString() {
+    return "PartitionStateMachine" + getGroupId();
+  }
+}

@@ -1,0 +1,127 @@
+package dev.runnel.server.raft;
+
+import dev.runnel.proto.internal.BrokerRecord;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * Manages Raft groups on other brokers (create, remove, list, move leadership) for the controller.
+ * Group ids cross this boundary as strings so the controller's logic stays free of Ratis types.
+ */
+public final class GroupAdmin implements Closeable {
+  private final RaftProperties props;
+  private final Map<Integer, RaftClient> clients = new ConcurrentHashMap<>();
+
+  public GroupAdmin(RaftProperties props) {
+    this.props = props;
+  }
+
+  public static RaftPeer peer(BrokerRecord b) {
+    return RaftPeer.newBuilder().setId(GroupIds.peerId(b.getId()))
+        .setAddress(b.getHost() + ":" + b.getRaftPort()).build();
+  }
+
+  public static RaftGroup group(String groupId, List<BrokerRecord> replicas) {
+    return RaftGroup.valueOf(RaftGroupId.valueOf(UUID.fromString(groupId)),
+        replicas.stream().map(GroupAdmin::peer).toList());
+  }
+
+  /** Group ids hosted by the broker. */
+  public Set<String> list(BrokerRecord b) throws IOException {
+    return io(() -> client(b).getGroupManagementApi(GroupIds.peerId(b.getId())).list().getGroupIds()
+        .stream().map(g -> g.getUuid().toString()).collect(Collectors.toSet()));
+  }
+
+  private interface IoCall<T> {
+    T call() throws IOException;
+  }
+
+  /** Ratis reports unreachable peers as unchecked (shaded gRPC) exceptions; make them IOExceptions. */
+  private static <T> T io(IoCall<T> c) throws IOException {
+    try {
+      return c.call();
+    } catch (RuntimeException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /** Creates the group's replica on the broker (formatting a new directory). */
+  public void add(BrokerRecord b, String groupId, List<BrokerRecord> replicas) throws IOException {
+    check(io(() -> client(b).getGroupManagementApi(GroupIds.peerId(b.getId()))
+        .add(group(groupId, replicas), true)), "add group " + groupId + " on broker " + b.getId());
+  }
+
+  /** Removes the group's replica from the broker, deleting its directory. */
+  public void remove(BrokerRecord b, String groupId) throws IOException {
+    check(io(() -> client(b).getGroupManagementApi(GroupIds.peerId(b.getId()))
+        .remove(RaftGroupId.valueOf(UUID.fromString(groupId)), true, false)),
+        "remove group " + groupId + " from broker " + b.getId());
+  }
+
+  /** Asks the group to move leadership to {@code target}. */
+  public void transferLeadership(String groupId, List<BrokerRecord> replicas, BrokerRecord target)
+      throws IOException {
+    try (RaftClient c = RaftClient.newBuilder().setProperties(props)
+        .setRaftGroup(group(groupId, replicas))
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+            2, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS))).build()) {
+      check(io(() -> c.admin().transferLeadership(GroupIds.peerId(target.getId()), 2000)),
+          "transfer leadership of " + groupId + " to broker " + target.getId());
+    }
+  }
+
+  private RaftClient client(BrokerRecord b) {
+    return clients.compute(b.getId(), (id, old) -> {
+      if (old != null) {
+        return old;
+      }
+      return RaftClient.newBuilder().setProperties(props)
+          .setRaftGroup(RaftGroup.valueOf(RaftGroupId.randomId(), peer(b)))
+          .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+              1, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS))).build();
+    });
+  }
+
+  /** Forgets the cached client, e.g. after the broker restarted on a new address. */
+  public void forget(int brokerId) {
+    RaftClient c = clients.remove(brokerId);
+    if (c != null) {
+      closeQuietly(c);
+    }
+  }
+
+  private static void check(RaftClientReply r, String what) throws IOException {
+    if (!r.isSuccess()) {
+      throw new IOException(what + " failed: " + r.getException());
+    }
+  }
+
+  private static void closeQuietly(RaftClient c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // Closing a client to a gone broker: nothing to do.
+    }
+  }
+
+  @Override
+  public void close() {
+    clients.values().forEach(GroupAdmin::closeQuietly);
+    clients.clear();
+  }
+}

@@ -1,0 +1,68 @@
+package dev.runnel.server.raft;
+
+import dev.runnel.server.config.ServerConfig;
+import dev.runnel.server.config.ServerConfigKeys;
+import java.io.File;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * Turns broker configuration into Ratis properties. Ratis keeps buffers, caches and thread pools per
+ * group, so every per-group size here is kept small: a broker hosts hundreds of groups
+ * (ratis-guide section 6 and section 9 measurements).
+ */
+public final class RaftSettings {
+
+  private RaftSettings() {}
+
+  public static RaftProperties build(ServerConfig c, File raftDir) {
+    RaftProperties p = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(p, List.of(raftDir));
+    RaftServerConfigKeys.setRemovedGroupsDir(p, new File(raftDir, "removed-groups"));
+    GrpcConfigKeys.Server.setPort(p, c.raftPort());
+    GrpcConfigKeys.Server.setHost(p, c.listenHost());
+
+    // Longer than Ratis defaults: GC pauses on a loaded 2-core host caused leader churn at 150/300 ms.
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, ms(c.raftRpcTimeoutMin().toMillis()));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, ms(c.raftRpcTimeoutMax().toMillis()));
+    RaftServerConfigKeys.Rpc.setRequestTimeout(p, ms(Math.max(3000, c.requestTimeoutMs())));
+    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, ms(c.raftRpcTimeoutMax().toMillis() * 2));
+
+    // Produce packs at most max.batch.bytes of batches into one entry (plus the command envelope).
+    long maxEntry = (long) c.maxBatchBytes() + ServerConfigKeys.RAFT_ENTRY_OVERHEAD_BYTES;
+    SizeInBytes appenderLimit = SizeInBytes.valueOf(maxEntry);
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, appenderLimit);
+    RaftServerConfigKeys.Log.setWriteBufferSize(p,
+        SizeInBytes.valueOf(Math.max(c.raftWriteBufferBytes(), maxEntry + 8)));
+    GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(maxEntry + (1 << 20)));
+    // Snapshot chunks travel in the same gRPC messages: Ratis's 16 MB default would exceed the cap.
+    RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, appenderLimit);
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(
+        Math.max(c.raftSegmentBytes(), maxEntry * 2)));
+    RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(64 << 10));
+    RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(Math.max(8L << 20, maxEntry * 2)));
+    RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf(64L << 20));
+
+    // The state machine keeps its own durable copy; snapshots let Ratis purge its log behind it.
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, c.raftSnapshotThresholdEntries());
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 1);
+    // A removed group's directory is deleted; a snapshot just before that is wasted work.
+    RaftServerConfigKeys.Snapshot.setTriggerWhenRemoveEnabled(p, false);
+    // Purge up to the snapshot even if a follower is behind: it catches up by snapshot install,
+    // so a dead replica cannot make the leader's disk grow without bound.
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, c.raftSnapshotThresholdEntries()));
+    return p;
+  }
+
+  private static TimeDuration ms(long millis) {
+    return TimeDuration.valueOf(millis, TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.runnel.server.service;
+
+import dev.runnel.proto.internal.PartitionCommand;
+import dev.runnel.proto.internal.PartitionReply;
+import dev.runnel.proto.v1.Acks;
+import dev.runnel.server.storage.PartitionStore;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * This broker's replica of a partition, as the service layer sees it: no Raft types. Implemented
+ * over a Ratis division in the partition package.
+ */
+public interface Replica {
+
+  /** The local store, empty while the replica is closed or installing a snapshot. */
+  Optional<PartitionStore> store();
+
+  boolean isLeader();
+
+  /** Broker id of the current leader as this replica knows it, or -1. */
+  int leaderId();
+
+  /** Completes at the next append applied on this replica. */
+  CompletableFuture<Void> nextAppend();
+
+  /**
+   * Proposes a command through Raft and completes with the state machine's reply once the
+   * command is committed and applied (MAJORITY) and, for ALL, replicated to every replica.
+   * Fails with a ServiceException (NOT_LEADER, REQUEST_TIMED_OUT, ...) otherwise.
+   */
+  CompletableFuture<PartitionReply> propose(PartitionCommand command, Acks acks, long timeoutMs);
+}

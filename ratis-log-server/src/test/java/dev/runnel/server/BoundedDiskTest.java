@@ -1,0 +1,75 @@
+package dev.runnel.server;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runnel.proto.v1.CreateTopicRequest;
+import dev.runnel.proto.v1.TopicDescription;
+import dev.runnel.server.common.PartitionId;
+import dev.runnel.server.testkit.LocalCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A topic written with many times its retention size keeps the broker's data directory (Raft log,
+ * snapshots, RocksDB) within the bound documented in docs/operations.md: retention plus about
+ * {@code raft.snapshot.threshold.entries} entries of Raft log and a few RocksDB files.
+ */
+class BoundedDiskTest {
+  private static final long RETENTION = 2L << 20;
+  private static final int BATCH = 100_000;
+  private static final int BATCHES = 600;
+
+  @TempDir Path dir;
+
+  @Test
+  void dataDirectoryStaysBoundedByRetention() throws Exception {
+    Map<String, String> s = Map.of("retention.check.interval.ms", "100", "raft.snapshot.threshold.entries", "32",
+        "raft.log.segment.bytes", "1048576", "max.batch.bytes", "262144", "max.record.bytes", "200000",
+        "raft.log.write.buffer.bytes", "393216");
+    try (LocalCluster cluster = LocalCluster.start(1, dir, s); TestClient c = new TestClient(cluster.bootstrap())) {
+      TopicDescription t = c.admin().createTopic(CreateTopicRequest.newBuilder().setName("big").setPartitions(1)
+          .setReplicationFactor(1).putConfigs("retention.bytes", Long.toString(RETENTION)).build()).getTopic();
+      PartitionId p = ClusterFixture.partitionId(t, 0);
+      long max = 0;
+      for (int i = 0; i < BATCHES; i++) {
+        ClusterFixture.produce(cluster, "big", 0, Batches.values("y".repeat(BATCH)).toByteString());
+        if (i % 20 == 19) {
+          max = Math.max(max, size(cluster.dataDir(0)));
+        }
+      }
+      LocalCluster.waitFor(Duration.ofSeconds(30), "retention applied", () -> ClusterFixture
+          .localStore(cluster.brokers().get(0), t, 0).map(st -> st.offsets(p).storedBytes() <= RETENTION).orElse(false));
+      long written = (long) BATCH * BATCHES;
+      // Bound: retention + snapshot threshold x entry size (Raft log kept until the next snapshot) +
+      // one Raft segment + two checkpoints' worth of files not yet compacted away + RocksDB overhead.
+      long bound = RETENTION + 32L * BATCH + (1L << 20) + 2 * RETENTION + (4L << 20);
+      assertTrue(max < bound, "data dir peaked at " + max + " bytes for " + written + " written; bound " + bound);
+      assertTrue(written > 3 * bound, "the test writes several times the bound");
+      System.out.println("BoundedDiskTest: peak " + max + " bytes on disk for " + written + " written, bound " + bound);
+    }
+  }
+
+  /** Bytes on disk under root, counting hard-linked files (checkpoints share SSTs) once. */
+  private static long size(Path root) {
+    java.util.Set<Object> seen = new java.util.HashSet<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      return s.filter(Files::isRegularFile).mapToLong(f -> {
+        try {
+          var a = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class);
+          return seen.add(a.fileKey()) ? a.size() : 0;
+        } catch (IOException e) {
+          return 0; // Deleted by a compaction or purge while walking.
+        }
+      }).sum();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
