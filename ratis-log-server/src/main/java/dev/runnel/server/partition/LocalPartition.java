@@ -57,7 +57,10 @@ public final class LocalPartition implements Replica {
 
   @Override
   public int leaderId() {
-    return division().map(d -> GroupIds.brokerId(d.getInfo().getLeaderId())).orElse(-1);
+    // A leader that has not yet committed an entry of its term rejects writes (LeaderNotReady), so
+    // it is not reported as the leader: callers fall back to the metadata's last ready leader.
+    return division().filter(d -> !d.getInfo().isLeader() || d.getInfo().isLeaderReady())
+        .map(d -> GroupIds.brokerId(d.getInfo().getLeaderId())).orElse(-1);
   }
 
   /** The Raft term this replica is in. */

@@ -18,7 +18,10 @@ public interface Replica {
 
   boolean isLeader();
 
-  /** Broker id of the current leader as this replica knows it, or -1. */
+  /**
+   * Broker id of the current leader as this replica knows it, or -1 (also while this replica is a
+   * leader not yet ready to serve).
+   */
   int leaderId();
 
   /** Completes at the next append applied on this replica. */
