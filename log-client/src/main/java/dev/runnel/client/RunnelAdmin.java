@@ -113,7 +113,10 @@ public final class RunnelAdmin implements Admin {
     List<PartitionInfo> parts = new ArrayList<>();
     for (PartitionDescription p : t.getPartitionsList()) {
       parts.add(new PartitionInfo(t.getName(), p.getPartition(), p.getLeaderId(), p.getLeaderEpoch(),
-          p.getReplicasList(), p.getLogStartOffset(), p.getLogEndOffset(), p.getRaftGroupId()));
+          p.getReplicasList(), p.getLogStartOffset(), p.getLogEndOffset(), p.getRaftGroupId(),
+          p.getDamagedReplicasList().stream().collect(java.util.stream.Collectors.toMap(
+              dev.runnel.proto.v1.DamagedReplica::getBrokerId, dev.runnel.proto.v1.DamagedReplica::getReason,
+              (a, b) -> a))));
     }
     parts.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
     return new TopicDescription(t.getName(), t.getTopicId(), t.getReplicationFactor(),

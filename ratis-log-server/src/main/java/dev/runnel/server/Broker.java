@@ -13,6 +13,10 @@ import dev.runnel.server.metadata.Controller;
 import dev.runnel.server.metadata.MetadataClient;
 import dev.runnel.server.metadata.MetadataStateMachine;
 import dev.runnel.server.partition.LocalReplicas;
+import dev.runnel.server.partition.Quarantine;
+import dev.runnel.server.partition.ReplicaCheck;
+import dev.runnel.server.partition.ReplicaDamage;
+import dev.runnel.server.partition.StartupScan;
 import dev.runnel.server.partition.PartitionStateMachine;
 import dev.runnel.server.raft.GroupAdmin;
 import dev.runnel.server.raft.GroupIds;
@@ -80,7 +84,9 @@ public final class Broker implements AutoCloseable {
   private Controller controller;
   private ClusterState state;
   private LocalReplicas replicas;
+  private ReplicaDamage damage;
   private volatile boolean closed;
+  private volatile boolean cleanStop = true;
 
   private Broker(ServerConfig config) {
     this.config = config;
@@ -115,11 +121,14 @@ public final class Broker implements AutoCloseable {
     controller = new Controller(self, state, metadataClient, groupAdmin,
         config.sessionTimeout().toMillis(), config.controllerReconcileInterval().toMillis(),
         () -> UUID.randomUUID().toString(), System::currentTimeMillis);
+    damage = new ReplicaDamage(() -> raft, new Quarantine(RaftSettings.quarantineDir(raftDir.toFile()),
+        System::currentTimeMillis), scheduler, System::currentTimeMillis, meters);
+    checkReplicas(raftDir, opener);
     replicas = new LocalReplicas(() -> raft, this::leaderHint, leader -> {
       if (leader == self && lifecycle != null) {
         scheduler.execute(lifecycle::reportLeaders);
       }
-    });
+    }, damage);
     MetadataStateMachine.Events metadataEvents = new MetadataStateMachine.Events() {
       @Override
       public void onApplied(long index) {}
@@ -149,7 +158,7 @@ public final class Broker implements AutoCloseable {
     BrokerRecord record = BrokerRecord.newBuilder().setId(self).setHost(config.advertisedHost())
         .setClientPort(clientPort()).setRaftPort(config.raftPort()).setRack(config.rack())
         .setIncarnation(random.nextLong()).setControllerEligible(member).build();
-    lifecycle = new BrokerLifecycle(record, state, metadataClient, replicas, member, scheduler);
+    lifecycle = new BrokerLifecycle(record, state, metadataClient, replicas, damage, member, scheduler);
     lifecycle.start(config.heartbeatInterval().toMillis());
     long retentionMs = config.retentionCheckInterval().toMillis();
     scheduler.scheduleWithFixedDelay(new RetentionEnforcer(replicas, state, config,
@@ -165,7 +174,7 @@ public final class Broker implements AutoCloseable {
         config.requestTimeoutMs());
     closeables.add(peers);
     ProduceHandler produce = new ProduceHandler(self, topics, peers, limits, meters);
-    FetchHandler fetch = new FetchHandler(self, topics, peers, limits, scheduler, meters);
+    FetchHandler fetch = new FetchHandler(self, topics, peers, limits, scheduler, meters, damage);
     OffsetsHandler offsets = new OffsetsHandler(self, topics, peers);
     ClusterInfoHandler info = new ClusterInfoHandler(state, topics, metadataClient,
         config.sessionTimeout().toMillis(), metadataLeader::get);
@@ -195,6 +204,27 @@ public final class Broker implements AutoCloseable {
     });
   }
 
+  /**
+   * Checks the partition replicas on disk before Ratis loads them; damaged ones are quarantined
+   * and reported once the broker has joined. Reading all data is skipped after a clean stop unless
+   * storage.verify.on.start says always.
+   */
+  private void checkReplicas(Path raftDir, StoreOpener opener) throws IOException {
+    boolean previousStopWasClean = Files.deleteIfExists(cleanStopMarker());
+    String verify = config.storageVerifyOnStart();
+    boolean readAll = verify.equals("always") || (verify.equals("after-crash") && !previousStopWasClean);
+    long started = System.nanoTime();
+    int damaged = StartupScan.run(raftDir, new ReplicaCheck(opener, RaftSettings.maxEntrySize(config)),
+        readAll, damage, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    LOG.info("Checked partition replicas{} in {} ms: {} damaged", readAll ? " (all data read)" : "",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), damaged);
+  }
+
+  /** Present while the broker is stopped after a clean shutdown (like Kafka's .kafka_cleanshutdown). */
+  private Path cleanStopMarker() {
+    return config.dataDir().toAbsolutePath().resolve(".clean-shutdown");
+  }
+
   private void bindProcessMetrics() {
     new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(meters);
     new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(meters);
@@ -202,6 +232,10 @@ public final class Broker implements AutoCloseable {
     io.micrometer.core.instrument.Gauge.builder("runnel.partition.replicas",
             () -> replicas == null ? 0 : replicas.groupIds().size())
         .description("Partition replicas open on this broker").register(meters);
+    io.micrometer.core.instrument.Gauge.builder("runnel.cluster.damaged.replicas",
+            () -> state == null ? 0 : state.damagedReplicaCount())
+        .description("Replicas in the cluster out of service because their files were damaged or lost,"
+            + " until rebuilt").register(meters);
   }
 
   /** RocksDB resources shared by every partition store of this broker, closed after Ratis. */
@@ -291,7 +325,15 @@ public final class Broker implements AutoCloseable {
       try {
         c.close();
       } catch (Exception e) {
+        cleanStop = false;
         LOG.warn("Error while stopping broker {}", config.brokerId(), e);
+      }
+    }
+    if (cleanStop && raft != null) {
+      try {
+        Files.createFile(cleanStopMarker());
+      } catch (IOException e) {
+        LOG.warn("Cannot record the clean stop of broker {}", config.brokerId(), e);
       }
     }
     meters.close();

@@ -12,6 +12,7 @@ import dev.runnel.server.metadata.ClusterState;
 import dev.runnel.server.metadata.MetadataClient;
 import dev.runnel.server.partition.LocalPartition;
 import dev.runnel.server.partition.LocalReplicas;
+import dev.runnel.server.partition.ReplicaDamage;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +33,7 @@ final class BrokerLifecycle {
   private final ClusterState state;
   private final MetadataClient metadata;
   private final LocalReplicas replicas;
+  private final ReplicaDamage damage;
   private final boolean metadataMember;
   private final ScheduledExecutorService executor;
   private final AtomicBoolean registered = new AtomicBoolean();
@@ -39,7 +41,9 @@ final class BrokerLifecycle {
   private final AtomicBoolean reporting = new AtomicBoolean();
 
   BrokerLifecycle(BrokerRecord self, ClusterState state, MetadataClient metadata,
-      LocalReplicas replicas, boolean metadataMember, ScheduledExecutorService executor) {
+      LocalReplicas replicas, ReplicaDamage damage, boolean metadataMember,
+      ScheduledExecutorService executor) {
+    this.damage = damage;
     this.self = self;
     this.state = state;
     this.metadata = metadata;
@@ -89,8 +93,30 @@ final class BrokerLifecycle {
             return null;
           });
       reportLeaders();
+      reportDamage();
     } catch (RuntimeException e) {
       LOG.debug("Lifecycle tick failed; retrying next tick", e);
+    }
+  }
+
+  /** Records replicas taken out of service here in the metadata, where the controller acts on them. */
+  private void reportDamage() {
+    if (!isReady()) {
+      return;
+    }
+    for (ReplicaDamage.Pending d : damage.pending()) {
+      Optional<PartitionId> id = state.partitionOfGroup(d.groupId());
+      Optional<dev.runnel.proto.internal.TopicRecord> topic = id.flatMap(p -> state.topic(p.topicId()));
+      if (topic.isEmpty() || topic.get().getDeleting()) {
+        damage.reported(d.groupId());  // the topic is gone: nothing to rebuild
+        continue;
+      }
+      metadata.submit(MetadataCommand.newBuilder().setReportDamage(
+          dev.runnel.proto.internal.ReportDamage.newBuilder().setDamage(
+              dev.runnel.proto.internal.DamageRecord.newBuilder()
+                  .setPartition(PartitionKeys.toKey(id.get())).setBrokerId(self.getId())
+                  .setReason(d.reason()).setDetectedMs(d.detectedMs()))).build())
+          .thenRun(() -> damage.reported(d.groupId()));
     }
   }
 

@@ -101,6 +101,12 @@ public final class TopicsCommand implements Callable<Integer> {
             p.leaderId() < 0 ? "none" : Integer.toString(p.leaderId()),
             p.replicas().toString().replace(" ", ""), p.logStartOffset(), p.logEndOffset());
       }
+      // Loud on purpose: a damaged replica means the partition runs with less redundancy.
+      for (PartitionInfo p : d.partitions()) {
+        p.damagedReplicas().forEach((broker, reason) -> out.printf(
+            "DAMAGED: partition %d replica on broker %d is out of service, being rebuilt: %s%n",
+            p.partition(), broker, reason));
+      }
       out.println("Configs:");
       d.configs().forEach((k, v) -> out.printf("  %s=%s%n", k, v));
     }

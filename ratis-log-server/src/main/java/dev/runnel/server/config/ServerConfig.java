@@ -248,6 +248,11 @@ public final class ServerConfig {
     return get(RAFT_WRITE_BUFFER_BYTES);
   }
 
+  /** always, after-crash or never: see {@link ServerConfigKeys#STORAGE_VERIFY_ON_START}. */
+  public String storageVerifyOnStart() {
+    return get(STORAGE_VERIFY_ON_START);
+  }
+
   public Duration retentionCheckInterval() {
     return get(RETENTION_CHECK_INTERVAL);
   }

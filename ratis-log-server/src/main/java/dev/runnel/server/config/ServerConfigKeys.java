@@ -179,6 +179,16 @@ public final class ServerConfigKeys {
       "How often each partition leader checks retention.ms and retention.bytes and, when data has "
           + "expired, replicates a trim to every replica.");
 
+  public static final ConfigKey<String> STORAGE_VERIFY_ON_START = define(
+      "storage.verify.on.start", STRING, "after-crash",
+      Validators.of(v -> java.util.Set.of("always", "after-crash", "never").contains(v),
+          "must be always, after-crash or never", "always | after-crash | never"),
+      "When a broker starts it checks every partition replica's Raft log checksums and that the log "
+          + "holds every entry the store has applied; a damaged replica is quarantined and rebuilt "
+          + "from the others. This key decides when it also reads all stored data to check its "
+          + "checksums (slow for large partitions): always, after-crash (when the previous run did "
+          + "not stop cleanly) or never. Damage not found at start is found when the data is read.");
+
   private static final Map<String, ConfigKey<?>> BY_NAME = index();
 
   private ServerConfigKeys() {}

@@ -3,6 +3,7 @@ package dev.runnel.server.metadata;
 import com.google.protobuf.ByteString;
 import dev.runnel.proto.internal.AlterTopicConfig;
 import dev.runnel.proto.internal.BrokerRecord;
+import dev.runnel.proto.internal.DamageRecord;
 import dev.runnel.proto.internal.LeaderRecord;
 import dev.runnel.proto.internal.MetadataCommand;
 import dev.runnel.proto.internal.MetadataReply;
@@ -38,6 +39,8 @@ public final class ClusterState {
   private final Map<String, UUID> liveTopicIds = new ConcurrentHashMap<>();
   private final Map<String, PartitionId> partitionsByGroup = new ConcurrentHashMap<>();
   private final Map<PartitionId, LeaderRecord> leaders = new ConcurrentHashMap<>();
+  /** Damaged replicas by partition, then broker id. */
+  private final Map<PartitionId, Map<Integer, DamageRecord>> damaged = new ConcurrentHashMap<>();
   private final Map<Integer, Long> lastHeartbeatMs = new ConcurrentHashMap<>();
   private final LongSupplier clockMs;
   private final long startedMs;
@@ -63,6 +66,8 @@ public final class ClusterState {
       case ALTER_TOPIC_CONFIG -> alterConfig(cmd.getAlterTopicConfig());
       case INIT_CLUSTER -> initCluster(cmd.getInitCluster().getClusterId());
       case ADD_PARTITIONS -> addPartitions(cmd.getAddPartitions());
+      case REPORT_DAMAGE -> reportDamage(cmd.getReportDamage().getDamage());
+      case REPLICA_REPAIRED -> replicaRepaired(cmd.getReplicaRepaired());
       case COMMAND_NOT_SET -> error(ErrorCode.INVALID_REQUEST, "empty metadata command");
     };
     applied = at;
@@ -105,6 +110,7 @@ public final class ClusterState {
     putTopic(id, topics.get(id).toBuilder().setDeleting(true).build());
     for (PartitionAssignment p : topics.get(id).getPartitionsList()) {
       leaders.remove(new PartitionId(id, p.getPartition()));
+      damaged.remove(new PartitionId(id, p.getPartition()));
     }
     return ok();
   }
@@ -133,6 +139,32 @@ public final class ClusterState {
           .setLeaderId(r.getLeaderId()).setTerm(r.getTerm()).build());
     }
     return ok();
+  }
+
+  private MetadataReply reportDamage(DamageRecord d) {
+    PartitionId p = toId(d.getPartition());
+    TopicRecord t = topics.get(p.topicId());
+    if (t == null || t.getDeleting()) {
+      return ok();
+    }
+    // The first report is kept: it names the original cause, later ones only see its consequences.
+    // A broker's own finding replaces the controller's inference that the replica is missing.
+    damaged.computeIfAbsent(p, k -> new ConcurrentHashMap<>()).merge(d.getBrokerId(), d,
+        (old, now) -> old.getInferred() && !now.getInferred() ? now : old);
+    return ok();
+  }
+
+  private MetadataReply replicaRepaired(dev.runnel.proto.internal.ReplicaRepaired r) {
+    PartitionId p = toId(r.getPartition());
+    damaged.computeIfPresent(p, (k, m) -> {
+      m.remove(r.getBrokerId());
+      return m.isEmpty() ? null : m;
+    });
+    return ok();
+  }
+
+  private static PartitionId toId(dev.runnel.proto.internal.PartitionKey k) {
+    return new PartitionId(PartitionId.topicIdFromBytes(k.getTopicId().toByteArray()), k.getPartition());
   }
 
   private MetadataReply alterConfig(AlterTopicConfig a) {
@@ -192,6 +224,9 @@ public final class ClusterState {
         .forEach(b::addTopics);
     leaders.entrySet().stream().sorted(Map.Entry.comparingByKey())
         .forEach(e -> b.addLeaders(e.getValue()));
+    damaged.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> e.getValue()
+        .values().stream().sorted(Comparator.comparingInt(DamageRecord::getBrokerId))
+        .forEach(b::addDamaged));
     return b.build();
   }
 
@@ -231,6 +266,12 @@ public final class ClusterState {
           l.getPartition().getPartition()), l);
     }
     replace(leaders, newLeaders);
+    Map<PartitionId, Map<Integer, DamageRecord>> newDamaged = new HashMap<>();
+    for (DamageRecord d : s.getDamagedList()) {
+      newDamaged.computeIfAbsent(toId(d.getPartition()), k -> new ConcurrentHashMap<>())
+          .put(d.getBrokerId(), d);
+    }
+    replace(damaged, newDamaged);
     long now = clockMs.getAsLong();
     s.getAliveBrokerIdsList().forEach(id -> lastHeartbeatMs.put(id, now));
     clusterId = s.getClusterId();
@@ -306,6 +347,23 @@ public final class ClusterState {
   /** The partition a Raft group serves, whatever the state of its topic. */
   public Optional<PartitionId> partitionOfGroup(String raftGroupId) {
     return Optional.ofNullable(partitionsByGroup.get(raftGroupId));
+  }
+
+  /** Replicas of the partition out of service because of damage, by broker id. */
+  public Map<Integer, DamageRecord> damaged(PartitionId p) {
+    return Map.copyOf(damaged.getOrDefault(p, Map.of()));
+  }
+
+  /** Every damaged replica, by partition then broker id. */
+  public Map<PartitionId, Map<Integer, DamageRecord>> allDamaged() {
+    Map<PartitionId, Map<Integer, DamageRecord>> out = new HashMap<>();
+    damaged.forEach((p, m) -> out.put(p, Map.copyOf(m)));
+    return out;
+  }
+
+  /** How many replicas in the cluster are out of service because of damage. */
+  public int damagedReplicaCount() {
+    return damaged.values().stream().mapToInt(Map::size).sum();
   }
 
   public Optional<LeaderRecord> leader(PartitionId p) {

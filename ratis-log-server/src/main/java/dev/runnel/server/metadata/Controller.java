@@ -1,6 +1,7 @@
 package dev.runnel.server.metadata;
 
 import dev.runnel.proto.internal.BrokerRecord;
+import dev.runnel.proto.internal.DamageRecord;
 import dev.runnel.proto.internal.InitCluster;
 import dev.runnel.proto.internal.LeaderRecord;
 import dev.runnel.proto.internal.MetadataCommand;
@@ -57,6 +58,7 @@ public final class Controller implements Closeable {
   private int passes;
   private final Map<String, Long> lastTransferMs = new HashMap<>();
   private final java.util.function.LongSupplier clockMs;
+  private final ReplicaRepair repair;
 
   public Controller(int selfId, ClusterState state, MetadataClient metadata, GroupAdmin admin,
       long sessionTimeoutMs, long intervalMs, Supplier<String> newClusterId,
@@ -69,6 +71,7 @@ public final class Controller implements Closeable {
     this.sessionTimeoutMs = sessionTimeoutMs;
     this.intervalMs = intervalMs;
     this.newClusterId = newClusterId;
+    this.repair = new ReplicaRepair(state, metadata, admin, clockMs);
   }
 
   /** Called when the metadata leader changes; activates the loop only on the leader. */
@@ -114,12 +117,14 @@ public final class Controller implements Closeable {
       metadata.submit(MetadataCommand.newBuilder()
           .setInitCluster(InitCluster.newBuilder().setClusterId(newClusterId.get())).build());
     }
+    // Damage first, then the groups: a replica quarantined before its report then never looks hosted.
+    Map<PartitionId, Map<Integer, DamageRecord>> damaged = state.allDamaged();
     Map<Integer, Set<String>> hosted = listLiveBrokers();
     for (TopicRecord t : state.allTopicRecords()) {
       if (t.getDeleting()) {
         removeDeleted(t, hosted);
       } else {
-        createMissing(t, hosted);
+        createMissing(t, hosted, damaged);
       }
     }
     // Balance only every few passes, so fresh groups first elect and report a leader.
@@ -142,10 +147,23 @@ public final class Controller implements Closeable {
     return hosted;
   }
 
-  private void createMissing(TopicRecord t, Map<Integer, Set<String>> hosted) {
+  /**
+   * Creates the groups of new partitions on their replicas. Once a partition has had a leader (or a
+   * replica was reported damaged) it is established: a replica missing from it may have held
+   * acknowledged entries, so it is rebuilt through {@link ReplicaRepair} rather than re-created.
+   */
+  private void createMissing(TopicRecord t, Map<Integer, Set<String>> hosted,
+      Map<PartitionId, Map<Integer, DamageRecord>> damaged) {
+    UUID topicId = PartitionId.topicIdFromBytes(t.getTopicId().toByteArray());
     for (PartitionAssignment p : t.getPartitionsList()) {
       List<BrokerRecord> replicas = replicas(p);
       if (replicas.size() != p.getReplicasCount()) {
+        continue;
+      }
+      PartitionId id = new PartitionId(topicId, p.getPartition());
+      Map<Integer, DamageRecord> partitionDamage = damaged.getOrDefault(id, Map.of());
+      if (state.leader(id).isPresent() || !partitionDamage.isEmpty()) {
+        repair.repair(t.getName(), id, p, hosted, partitionDamage);
         continue;
       }
       for (BrokerRecord b : replicas) {

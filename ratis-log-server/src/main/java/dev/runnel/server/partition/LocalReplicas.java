@@ -2,6 +2,7 @@ package dev.runnel.server.partition;
 
 import dev.runnel.proto.v1.LeaderHint;
 import dev.runnel.server.raft.RaftHost;
+import dev.runnel.server.service.DamageListener;
 import dev.runnel.server.service.Replica;
 import dev.runnel.server.service.ReplicaDirectory;
 import java.util.List;
@@ -22,13 +23,16 @@ public final class LocalReplicas implements ReplicaDirectory, PartitionStateMach
   private final Supplier<RaftHost> host;
   private final IntFunction<LeaderHint> hints;
   private final IntConsumer onLeaderChange;
+  private final DamageListener damage;
 
   /**
    * @param host supplies the Raft host (created after the state-machine registry that needs this)
    * @param onLeaderChange told the new leader's broker id whenever a local group's leader changes
    */
-  public LocalReplicas(Supplier<RaftHost> host, IntFunction<LeaderHint> hints, IntConsumer onLeaderChange) {
+  public LocalReplicas(Supplier<RaftHost> host, IntFunction<LeaderHint> hints, IntConsumer onLeaderChange,
+      DamageListener damage) {
     this.host = host;
+    this.damage = damage;
     this.hints = hints;
     this.onLeaderChange = onLeaderChange;
   }
@@ -57,6 +61,11 @@ public final class LocalReplicas implements ReplicaDirectory, PartitionStateMach
   @Override
   public void onClosed(PartitionStateMachine sm) {
     open.remove(sm.getGroupId().getUuid().toString());
+  }
+
+  @Override
+  public void onDamaged(PartitionStateMachine sm, String reason) {
+    damage.damaged(sm.getGroupId().getUuid().toString(), "apply", reason);
   }
 
   @Override

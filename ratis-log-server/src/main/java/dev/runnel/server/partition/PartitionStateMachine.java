@@ -13,6 +13,7 @@ import dev.runnel.server.raft.RaftMessages;
 import dev.runnel.server.record.BatchHeaders;
 import dev.runnel.server.storage.PartitionStore;
 import dev.runnel.server.storage.PartitionStore.BatchAppend;
+import dev.runnel.server.storage.StorageException;
 import dev.runnel.server.storage.StoreOpener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,6 +60,9 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
     void onClosed(PartitionStateMachine sm);
 
     void onLeaderChanged(PartitionStateMachine sm, int leaderBrokerId);
+
+    /** The store failed a check while applying: this replica must be taken out of service. */
+    void onDamaged(PartitionStateMachine sm, String reason);
   }
 
   private final StoreOpener opener;
@@ -153,15 +157,23 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
       updateLastAppliedTermIndex(at.term(), at.index());
       return CompletableFuture.completedFuture(EMPTY_REPLY);
     }
-    PartitionReply reply = switch (cmd.getCommandCase()) {
-      case APPEND -> append(s, at, cmd.getAppend().getBatchesList());
-      case TRIM -> PartitionReply.newBuilder().setLogStartOffset(
-          s.trim(at, PartitionKeys.toId(cmd.getTrim().getPartition()), cmd.getTrim().getUpToOffset())).build();
-      case COMMAND_NOT_SET -> {
-        s.recordApplied(at);
-        yield PartitionReply.getDefaultInstance();
+    PartitionReply reply;
+    try {
+      reply = switch (cmd.getCommandCase()) {
+        case APPEND -> append(s, at, cmd.getAppend().getBatchesList());
+        case TRIM -> PartitionReply.newBuilder().setLogStartOffset(s.trim(at,
+            PartitionKeys.toId(cmd.getTrim().getPartition()), cmd.getTrim().getUpToOffset())).build();
+        case COMMAND_NOT_SET -> {
+          s.recordApplied(at);
+          yield PartitionReply.getDefaultInstance();
+        }
+      };
+    } catch (StorageException e) {
+      if (e.isDamage()) {
+        events.onDamaged(this, "applying entry " + at + ": " + e.getMessage());
       }
-    };
+      throw e;
+    }
     updateLastAppliedTermIndex(at.term(), at.index());
     appendSignal.signal();
     return CompletableFuture.completedFuture(RaftMessages.of(reply));

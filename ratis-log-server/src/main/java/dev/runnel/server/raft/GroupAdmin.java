@@ -12,10 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
+import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.util.TimeDuration;
 
@@ -64,6 +67,47 @@ public final class GroupAdmin implements Closeable {
   public void add(BrokerRecord b, String groupId, List<BrokerRecord> replicas) throws IOException {
     check(io(() -> client(b).getGroupManagementApi(GroupIds.peerId(b.getId()))
         .add(group(groupId, replicas), true)), "add group " + groupId + " on broker " + b.getId());
+  }
+
+  /**
+   * Starts an empty member of the group on the broker, with no configuration of its own: it
+   * neither votes nor campaigns until a leader adds it with {@link #setConfiguration}.
+   */
+  public void addEmpty(BrokerRecord b, String groupId) throws IOException {
+    check(io(() -> client(b).getGroupManagementApi(GroupIds.peerId(b.getId()))
+        .add(group(groupId, List.of()), true)), "add empty group " + groupId + " on broker " + b.getId());
+  }
+
+  /** A member's view of its group's Raft configuration. */
+  public record Conf(Set<Integer> brokers, boolean changing) {}
+
+  /** The group's configuration as the member on {@code b} sees it. */
+  public Conf conf(BrokerRecord b, String groupId) throws IOException {
+    GroupInfoReply info = io(() -> client(b).getGroupManagementApi(GroupIds.peerId(b.getId()))
+        .info(RaftGroupId.valueOf(UUID.fromString(groupId))));
+    check(info, "read configuration of " + groupId + " on broker " + b.getId());
+    RaftConfigurationProto c = info.getConf().orElseThrow(
+        () -> new IOException("broker " + b.getId() + " reports no configuration for " + groupId));
+    Set<Integer> ids = c.getPeersList().stream()
+        .map(p -> GroupIds.brokerId(RaftPeerId.valueOf(p.getId()))).collect(Collectors.toSet());
+    return new Conf(ids, c.getOldPeersCount() > 0);
+  }
+
+  /**
+   * Makes {@code members} the group's voting members, through its leader (found among
+   * {@code contact}). Ratis first catches up members that are new, then commits the change; a
+   * timeout leaves that under way.
+   */
+  public void setConfiguration(String groupId, List<BrokerRecord> contact, List<BrokerRecord> members)
+      throws IOException {
+    try (RaftClient c = RaftClient.newBuilder().setProperties(props)
+        .setRaftGroup(group(groupId, contact))
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+            3, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS))).build()) {
+      check(io(() -> c.admin().setConfiguration(members.stream().map(GroupAdmin::peer).toList())),
+          "set configuration of " + groupId + " to brokers "
+              + members.stream().map(BrokerRecord::getId).toList());
+    }
   }
 
   /** Removes the group's replica from the broker, deleting its directory. */

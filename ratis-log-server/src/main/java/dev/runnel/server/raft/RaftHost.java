@@ -4,10 +4,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
@@ -85,6 +87,20 @@ public final class RaftHost implements Closeable {
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * Closes this server's member of the group; its directory is moved to the removed-groups
+   * (quarantine) directory when {@code keepFiles}, else deleted. The other members are not told.
+   */
+  public CompletableFuture<Void> removeGroup(RaftGroupId gid, boolean keepFiles) {
+    GroupManagementRequest req = GroupManagementRequest.newRemove(clientId, self,
+        callIds.incrementAndGet(), gid, !keepFiles, keepFiles);
+    return server.groupManagementAsync(req).thenAccept(r -> {
+      if (!r.isSuccess()) {
+        throw new CompletionException(r.getException());
+      }
+    });
   }
 
   @Override

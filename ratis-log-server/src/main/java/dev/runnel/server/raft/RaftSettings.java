@@ -23,7 +23,9 @@ public final class RaftSettings {
   public static RaftProperties build(ServerConfig c, File raftDir) {
     RaftProperties p = new RaftProperties();
     RaftServerConfigKeys.setStorageDir(p, List.of(raftDir));
-    RaftServerConfigKeys.setRemovedGroupsDir(p, new File(raftDir, "removed-groups"));
+    // Groups are removed either for good (deleted topics: directory deleted) or because their
+    // files are damaged: those directories are kept, in quarantine, for the operator.
+    RaftServerConfigKeys.setRemovedGroupsDir(p, quarantineDir(raftDir).toFile());
     GrpcConfigKeys.Server.setPort(p, c.raftPort());
     GrpcConfigKeys.Server.setHost(p, c.listenHost());
 
@@ -34,7 +36,7 @@ public final class RaftSettings {
     RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, ms(c.raftRpcTimeoutMax().toMillis() * 2));
 
     // Produce packs at most max.batch.bytes of batches into one entry (plus the command envelope).
-    long maxEntry = (long) c.maxBatchBytes() + ServerConfigKeys.RAFT_ENTRY_OVERHEAD_BYTES;
+    long maxEntry = maxEntrySize(c).getSize();
     SizeInBytes appenderLimit = SizeInBytes.valueOf(maxEntry);
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, appenderLimit);
     RaftServerConfigKeys.Log.setWriteBufferSize(p,
@@ -60,6 +62,16 @@ public final class RaftSettings {
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
     RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, c.raftSnapshotThresholdEntries()));
     return p;
+  }
+
+  /** Where damaged replicas are moved: next to the Raft storage directory, never scanned by Ratis. */
+  public static java.nio.file.Path quarantineDir(File raftDir) {
+    return raftDir.toPath().toAbsolutePath().resolveSibling("quarantine");
+  }
+
+  /** The largest Raft entry a broker writes or accepts. */
+  public static SizeInBytes maxEntrySize(ServerConfig c) {
+    return SizeInBytes.valueOf((long) c.maxBatchBytes() + ServerConfigKeys.RAFT_ENTRY_OVERHEAD_BYTES);
   }
 
   private static TimeDuration ms(long millis) {

@@ -16,6 +16,7 @@ import dev.runnel.proto.v1.ListOffsetsRequest;
 import dev.runnel.proto.v1.ListOffsetsResponse;
 import dev.runnel.proto.v1.ListOffsetsResult;
 import dev.runnel.proto.v1.ListTopicsResponse;
+import dev.runnel.proto.v1.DamagedReplica;
 import dev.runnel.proto.v1.PartitionDescription;
 import dev.runnel.proto.v1.TopicDescription;
 import dev.runnel.proto.v1.TopicSummary;
@@ -217,7 +218,11 @@ public final class AdminHandler {
             .setLeaderEpoch(topics.leaderEpochOf(target))
             .setLogStartOffset(start.getOrDefault(p.getPartition(), -1L))
             .setLogEndOffset(end.getOrDefault(p.getPartition(), -1L))
-            .setRaftGroupId(p.getRaftGroupId()));
+            .setRaftGroupId(p.getRaftGroupId())
+            .addAllDamagedReplicas(state.damaged(target.id()).values().stream()
+                .sorted(java.util.Comparator.comparingInt(dev.runnel.proto.internal.DamageRecord::getBrokerId))
+                .map(r -> DamagedReplica.newBuilder().setBrokerId(r.getBrokerId())
+                    .setReason(r.getReason()).setDetectedMs(r.getDetectedMs()).build()).toList()));
       }
       return d.build();
     });

@@ -42,10 +42,12 @@ public final class FetchHandler {
   private final Counter storageErrors;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FetchHandler.class);
   private final io.micrometer.core.instrument.Timer latency;
+  private final DamageListener damage;
 
   public FetchHandler(int selfId, TopicDirectory topics, Peers peers, ServiceLimits limits,
-      ScheduledExecutorService timer, MeterRegistry meters) {
+      ScheduledExecutorService timer, MeterRegistry meters, DamageListener damage) {
     this.selfId = selfId;
+    this.damage = damage;
     this.topics = topics;
     this.peers = peers;
     this.limits = limits;
@@ -183,8 +185,11 @@ public final class FetchHandler {
     } catch (StorageException e) {
       // Damaged files are reported, never served around: the client retries on another replica.
       storageErrors.increment();
-      LOG.error("Replica of {}-{} on broker {} is damaged; not serving it", fp.getTopic(),
+      LOG.error("Replica of {}-{} on broker {} failed a read; not serving it", fp.getTopic(),
           fp.getPartition(), selfId, e);
+      if (e.isDamage()) {
+        damage.damaged(t.groupId(), "read", e.getMessage());
+      }
       return error(fp, ErrorCode.STORAGE_ERROR, "the replica on broker " + selfId
           + " failed a read check: " + e.getMessage()).build();
     }

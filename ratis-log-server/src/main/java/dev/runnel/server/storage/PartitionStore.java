@@ -91,6 +91,12 @@ public interface PartitionStore extends Closeable {
    */
   Optional<TimestampOffset> offsetForTimestamp(PartitionId partition, long timestampMs);
 
+  /**
+   * Reads every stored byte and checks it against its checksum; throws a damage
+   * {@link StorageException} naming the first damaged file. Costs a full read of the store.
+   */
+  void verify();
+
   /** Makes everything applied so far durable on disk (the Raft log may then be purged behind it). */
   void flush();
 

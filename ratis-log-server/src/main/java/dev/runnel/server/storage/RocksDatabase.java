@@ -71,6 +71,11 @@ final class RocksDatabase implements AutoCloseable {
     db.write(noWal, batch);
   }
 
+  /** Reads every live SST file and verifies its block checksums. */
+  void verifyChecksums() throws RocksDBException {
+    db.verifyChecksum();
+  }
+
   /** Flushes the memtables of both column families as one atomic flush and waits for it. */
   void flush() throws RocksDBException {
     db.flush(waitForFlush, columnFamilies);

@@ -110,6 +110,9 @@ public final class RocksDbPartitionStore implements PartitionStore {
       if (e instanceof StorageException se) {
         throw se;
       }
+      if (e instanceof RocksDBException re) {
+        throw StorageException.of("cannot open " + context, re);
+      }
       throw new StorageException("cannot open " + context + ": " + e.getMessage(), e);
     }
   }
@@ -266,6 +269,20 @@ public final class RocksDbPartitionStore implements PartitionStore {
     }
   }
 
+  /** Has RocksDB read every live data file and check each block's checksum. */
+  @Override
+  public void verify() {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      database.verifyChecksums();
+    } catch (RocksDBException e) {
+      throw StorageException.of(context + ": verification failed", e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
   /**
    * Flushes both column families atomically, then drops the data files that lie wholly below each
    * partition's log start (trimmed batches), which the flush has just made durable.
@@ -286,7 +303,7 @@ public final class RocksDbPartitionStore implements PartitionStore {
       database.flush();
       database.dropBatchFiles(trimmed);
     } catch (RocksDBException e) {
-      throw new StorageException(context + ": flush failed: " + e.getMessage(), e);
+      throw StorageException.of(context + ": flush failed", e);
     } finally {
       lifecycle.readLock().unlock();
     }

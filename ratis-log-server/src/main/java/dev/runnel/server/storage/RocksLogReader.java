@@ -51,7 +51,7 @@ final class RocksLogReader {
         }
         final byte[] value = scan.it().value();
         if (value.length != k.sizeBytes()) {
-          throw new StorageException(handles.context() + ": batch " + k + " of partition " + p
+          throw StorageException.damaged(handles.context() + ": batch " + k + " of partition " + p
               + " has a value of " + value.length + " bytes");
         }
         out.add(new StoredBatch(k.baseOffset(), k.recordCount(), value));
@@ -69,7 +69,7 @@ final class RocksLogReader {
   private RuntimeException missing(PartitionId p, long from, long offset) {
     final PartitionOffsets now = offsets.apply(p);
     if (offset >= now.logStartOffset()) {
-      return new StorageException(handles.context() + ": no stored batch of partition " + p
+      return StorageException.damaged(handles.context() + ": no stored batch of partition " + p
           + " contains offset " + offset + " although the log holds " + now);
     }
     return new OffsetOutOfRangeException(from, now.logStartOffset(), now.nextOffset());

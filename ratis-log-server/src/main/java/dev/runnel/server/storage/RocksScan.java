@@ -46,7 +46,7 @@ final class RocksScan implements AutoCloseable {
     try {
       iterator.status();
     } catch (RocksDBException e) {
-      throw new StorageException(context + ": read failed: " + e.getMessage(), e);
+      throw StorageException.of(context + ": read failed", e);
     }
     return false;
   }

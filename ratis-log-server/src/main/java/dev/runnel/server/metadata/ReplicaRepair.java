@@ -1,0 +1,116 @@
+package dev.runnel.server.metadata;
+
+import dev.runnel.proto.internal.BrokerRecord;
+import dev.runnel.proto.internal.DamageRecord;
+import dev.runnel.proto.internal.MetadataCommand;
+import dev.runnel.proto.internal.PartitionAssignment;
+import dev.runnel.proto.internal.ReplicaRepaired;
+import dev.runnel.proto.internal.ReportDamage;
+import dev.runnel.server.common.PartitionId;
+import dev.runnel.server.common.PartitionKeys;
+import dev.runnel.server.raft.GroupAdmin;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds the replicas of an established partition that are damaged or missing, from the healthy
+ * ones, without ever letting an empty replica vote:
+ *
+ * <ol>
+ *   <li>the replica is taken out of the group's Raft configuration (the healthy replicas commit
+ *       that between them);
+ *   <li>an empty member is started on its broker, with no configuration of its own;
+ *   <li>the leader adds it back: Ratis catches it up first (by snapshot install) and only then
+ *       commits the configuration in which it votes again;
+ *   <li>once the healthy replicas' configuration includes it, the damage is marked repaired.
+ * </ol>
+ *
+ * Re-creating the group with its full configuration instead would let a replica that forgot
+ * acknowledged entries vote for a leader that lacks them. Each step is idempotent and re-checked
+ * on the next controller pass, so a controller failover or a timeout part-way is harmless.
+ */
+final class ReplicaRepair {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaRepair.class);
+
+  private final ClusterState state;
+  private final MetadataClient metadata;
+  private final GroupAdmin admin;
+  private final LongSupplier clockMs;
+
+  ReplicaRepair(ClusterState state, MetadataClient metadata, GroupAdmin admin, LongSupplier clockMs) {
+    this.state = state;
+    this.metadata = metadata;
+    this.admin = admin;
+    this.clockMs = clockMs;
+  }
+
+  /**
+   * @param hosted the groups each live, reachable broker hosts (listed after {@code damaged} was
+   *     read, so a replica taken out of service before its report is never seen as hosted)
+   * @param damaged this partition's damage records, by broker id
+   */
+  void repair(String topic, PartitionId id, PartitionAssignment p, Map<Integer, Set<String>> hosted,
+      Map<Integer, DamageRecord> damaged) {
+    String gid = p.getRaftGroupId();
+    List<BrokerRecord> replicas = p.getReplicasList().stream().map(state::broker)
+        .flatMap(Optional::stream).toList();
+    List<BrokerRecord> healthy = replicas.stream().filter(b -> !damaged.containsKey(b.getId()))
+        .filter(b -> hosted.getOrDefault(b.getId(), Set.of()).contains(gid)).toList();
+    for (BrokerRecord b : replicas) {
+      Set<String> groups = hosted.get(b.getId());
+      if (groups == null) {
+        continue;  // down or unreachable: repaired once it is back
+      }
+      boolean hosts = groups.contains(gid);
+      if (hosts && !damaged.containsKey(b.getId())) {
+        continue;
+      }
+      if (!damaged.containsKey(b.getId())) {
+        report(id, b, "the replica is missing on broker " + b.getId()
+            + " (its directory was lost or never created)");
+      }
+      if (healthy.isEmpty()) {
+        LOG.warn("{}-{}: replica on broker {} needs rebuilding but no healthy replica is reachable",
+            topic, id.partition(), b.getId());
+        continue;
+      }
+      try {
+        if (!hosts) {
+          admin.setConfiguration(gid, healthy, without(replicas, b));
+          admin.addEmpty(b, gid);
+          groups.add(gid);
+          LOG.info("{}-{}: rebuilding the replica on broker {} from brokers {}", topic, id.partition(),
+              b.getId(), healthy.stream().map(BrokerRecord::getId).toList());
+        }
+        GroupAdmin.Conf conf = admin.conf(healthy.get(0), gid);
+        if (!conf.changing() && conf.brokers().contains(b.getId())) {
+          metadata.submit(MetadataCommand.newBuilder().setReplicaRepaired(ReplicaRepaired.newBuilder()
+              .setPartition(PartitionKeys.toKey(id)).setBrokerId(b.getId())).build());
+          LOG.info("{}-{}: replica on broker {} rebuilt and voting again", topic, id.partition(), b.getId());
+        } else {
+          // Blocks while the leader catches the new member up; a timeout leaves that running.
+          admin.setConfiguration(gid, healthy, replicas);
+        }
+      } catch (IOException e) {
+        LOG.debug("{}-{}: rebuild of the replica on broker {} not finished yet: {}", topic,
+            id.partition(), b.getId(), e.getMessage());
+      }
+    }
+  }
+
+  private void report(PartitionId id, BrokerRecord b, String reason) {
+    metadata.submit(MetadataCommand.newBuilder().setReportDamage(ReportDamage.newBuilder().setDamage(
+        DamageRecord.newBuilder().setPartition(PartitionKeys.toKey(id)).setBrokerId(b.getId())
+            .setReason(reason).setDetectedMs(clockMs.getAsLong()).setInferred(true))).build());
+  }
+
+  private static List<BrokerRecord> without(List<BrokerRecord> replicas, BrokerRecord b) {
+    return replicas.stream().filter(r -> r.getId() != b.getId()).toList();
+  }
+}
