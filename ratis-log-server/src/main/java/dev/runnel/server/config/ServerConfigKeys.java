@@ -182,7 +182,7 @@ public final class ServerConfigKeys {
   public static final ConfigKey<String> STORAGE_VERIFY_ON_START = define(
       "storage.verify.on.start", STRING, "after-crash",
       Validators.of(v -> java.util.Set.of("always", "after-crash", "never").contains(v),
-          "must be always, after-crash or never", "always | after-crash | never"),
+          "must be always, after-crash or never", "always, after-crash or never"),
       "When a broker starts it checks every partition replica's Raft log checksums and that the log "
           + "holds every entry the store has applied; a damaged replica is quarantined and rebuilt "
           + "from the others. This key decides when it also reads all stored data to check its "
