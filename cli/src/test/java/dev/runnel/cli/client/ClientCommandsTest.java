@@ -104,6 +104,16 @@ class ClientCommandsTest {
     assertTrue(badName.err().contains("may contain only"), badName.err());
   }
 
+  @Test
+  void describePrintsDamagedReplicasLoudly() {
+    java.io.StringWriter w = new java.io.StringWriter();
+    TopicsCommand.Describe.print(new java.io.PrintWriter(w, true), new dev.runnel.client.TopicDescription(
+        "t", "id", 3, Map.of(), List.of(new dev.runnel.client.PartitionInfo("t", 0, 1, 1, List.of(0, 1, 2),
+            0, 5, "g", Map.of(2, "block checksum mismatch in 000009.sst")))));
+    assertTrue(w.toString().contains("DAMAGED: partition 0 replica on broker 2 is out of service, being "
+        + "rebuilt: block checksum mismatch in 000009.sst"), w.toString());
+  }
+
   private static void assertUsage(CliRunner.Run r, String message) {
     assertEquals(2, r.exitCode(), r.err());
     assertTrue(r.err().contains(message), r.err());
