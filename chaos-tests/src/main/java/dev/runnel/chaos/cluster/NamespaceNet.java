@@ -1,0 +1,133 @@
+package dev.runnel.chaos.cluster;
+
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Each broker in its own network namespace with its own address, all joined by a bridge that the
+ * test process is also on. A link between two brokers is cut with a blackhole route in each of
+ * their namespaces, so partitions are real: packets vanish, TCP connections time out.
+ *
+ * <p>Names carry this process's pid, so concurrent runs do not collide and namespaces left by a
+ * killed run are recognised and removed ({@link #removeStale}).
+ */
+public final class NamespaceNet implements Net {
+  static final String PREFIX = "rnc";
+  private final int brokers;
+  private final String tag;
+  private final int subnet;
+  private final Set<String> cuts = new LinkedHashSet<>();
+
+  /** Whether this process may create namespaces. */
+  public static boolean available() {
+    return "root".equals(System.getProperty("user.name"))
+        && Shell.available(List.of("ip", "netns", "list"));
+  }
+
+  public NamespaceNet(int brokers) throws IOException {
+    this.brokers = brokers;
+    long pid = ProcessHandle.current().pid();
+    this.tag = Long.toString(pid % 100_000);
+    this.subnet = (int) (pid % 200) + 20;
+    removeStale();
+    try {
+      Shell.run("ip", "link", "add", bridge(), "type", "bridge");
+      Shell.run("ip", "addr", "add", "10.201." + subnet + ".1/24", "dev", bridge());
+      Shell.run("ip", "link", "set", bridge(), "up");
+      for (int i = 0; i < brokers; i++) {
+        String ns = ns(i);
+        Shell.run("ip", "netns", "add", ns);
+        Shell.run("ip", "link", "add", veth(i, 'a'), "type", "veth", "peer", "name", veth(i, 'b'));
+        Shell.run("ip", "link", "set", veth(i, 'b'), "netns", ns);
+        Shell.run("ip", "link", "set", veth(i, 'a'), "master", bridge());
+        Shell.run("ip", "link", "set", veth(i, 'a'), "up");
+        Shell.run("ip", "netns", "exec", ns, "ip", "addr", "add", host(i) + "/24", "dev", veth(i, 'b'));
+        Shell.run("ip", "netns", "exec", ns, "ip", "link", "set", veth(i, 'b'), "up");
+        Shell.run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+      }
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Removes namespaces and bridges of earlier runs whose process is gone. */
+  static void removeStale() throws IOException {
+    for (String line : Shell.run("ip", "netns", "list").split("\n")) {
+      String name = line.split(" ")[0].strip();
+      if (name.startsWith(PREFIX) && name.contains("x")) {
+        String pid = name.substring(PREFIX.length(), name.indexOf('x'));
+        if (!isAlive(pid)) {
+          Shell.quietly("ip", "netns", "del", name);
+          Shell.quietly("ip", "link", "del", "rnbr" + pid);
+        }
+      }
+    }
+  }
+
+  private static boolean isAlive(String pidTail) {
+    return ProcessHandle.allProcesses().anyMatch(p -> Long.toString(p.pid() % 100_000).equals(pidTail));
+  }
+
+  private String bridge() {
+    return "rnbr" + tag;
+  }
+
+  private String ns(int i) {
+    return PREFIX + tag + "x" + i;
+  }
+
+  private String veth(int i, char side) {
+    return "rnv" + tag + "x" + i + side;
+  }
+
+  @Override
+  public String host(int broker) {
+    return "10.201." + subnet + "." + (broker + 10);
+  }
+
+  @Override
+  public int[] ports(int broker) {
+    return new int[] {9292, 9293, 9294};
+  }
+
+  @Override
+  public List<String> launchPrefix(int broker) {
+    return List.of("ip", "netns", "exec", ns(broker));
+  }
+
+  @Override
+  public boolean canPartition() {
+    return true;
+  }
+
+  @Override
+  public synchronized void cut(int a, int b) throws IOException {
+    if (a == b || !cuts.add(Math.min(a, b) + "-" + Math.max(a, b))) {
+      return;
+    }
+    Shell.run("ip", "netns", "exec", ns(a), "ip", "route", "add", "blackhole", host(b) + "/32");
+    Shell.run("ip", "netns", "exec", ns(b), "ip", "route", "add", "blackhole", host(a) + "/32");
+  }
+
+  @Override
+  public synchronized void healAll() throws IOException {
+    for (String c : cuts) {
+      int a = Integer.parseInt(c.split("-")[0]);
+      int b = Integer.parseInt(c.split("-")[1]);
+      Shell.quietly("ip", "netns", "exec", ns(a), "ip", "route", "del", "blackhole", host(b) + "/32");
+      Shell.quietly("ip", "netns", "exec", ns(b), "ip", "route", "del", "blackhole", host(a) + "/32");
+    }
+    cuts.clear();
+  }
+
+  @Override
+  public synchronized void close() {
+    for (int i = 0; i < brokers; i++) {
+      Shell.quietly("ip", "netns", "del", ns(i));
+    }
+    Shell.quietly("ip", "link", "del", bridge());
+  }
+}

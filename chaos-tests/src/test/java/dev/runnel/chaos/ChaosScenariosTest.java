@@ -1,0 +1,46 @@
+package dev.runnel.chaos;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.runnel.chaos.checker.Report;
+import dev.runnel.chaos.nemesis.Fault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The short chaos suite CI runs: three broker processes, six partitions, four idempotent producers
+ * and a consumer, about 40 s of one fault family each, then a full check. Histories, reports and
+ * broker logs are kept under {@code chaos-tests/target/chaos/}. Replay a run with
+ * {@code -Drunnel.chaos.seed=<seed printed in the log>}.
+ */
+class ChaosScenariosTest {
+  private static final Path OUT = Path.of("target", "chaos");
+
+  private static Report run(String name, List<Fault> faults) throws Exception {
+    Report r = ChaosRun.run(new ChaosRun.Settings(name, ChaosRun.seed(), 3, 6, 4, 40, Duration.ofSeconds(40),
+        Duration.ofSeconds(3), Duration.ofSeconds(4), faults, OUT));
+    assertTrue(r.valid(), r.render());
+    assertTrue(r.acknowledged() > 500, "too few acknowledged writes to mean anything:\n" + r.render());
+    assertTrue(r.faults() >= 3, "too few faults injected:\n" + r.render());
+    return r;
+  }
+
+  @Test
+  void processCrashesAndPauses() throws Exception {
+    run("process", List.of(Fault.KILL, Fault.KILL_LEADER, Fault.KILL_CONTROLLER, Fault.PAUSE));
+  }
+
+  @Test
+  void networkPartitionsAndLeadershipStorms() throws Exception {
+    Assumptions.assumeTrue(ChaosRun.useNamespaces(), "network faults need root (network namespaces)");
+    run("network", List.of(Fault.ISOLATE, Fault.SPLIT, Fault.TRANSFER_STORM));
+  }
+
+  @Test
+  void damagedFilesOnAMinority() throws Exception {
+    run("disk", List.of(Fault.TRUNCATE_LOG, Fault.FLIP_BIT));
+  }
+}
