@@ -20,6 +20,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
+import dev.runnel.proto.v1.AdminServiceGrpc;
+import dev.runnel.proto.v1.DescribeTopicRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.ratis.conf.RaftProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,9 +139,18 @@ public final class Nemesis {
       case TRANSFER_STORM -> description = transferStorm();
       default -> throw new IllegalStateException(f.toString());
     }
-    long leaderAfter = f.removesLeaders() ? awaitLeadersAvoiding(hit, at) : -1;
-    history.add(new FaultEvent(at, f.name().toLowerCase().replace('_', '-'), hit.toString(), description, leaderAfter));
+    String kind = f.name().toLowerCase().replace('_', '-');
     LOG.info("Nemesis: {}", description);
+    if (f.removesLeaders()) {
+      // Measured on the side, so the schedule does not wait for it.
+      String target = hit.toString();
+      Thread t = new Thread(() -> history.add(new FaultEvent(at, kind, target, description,
+          awaitLeadersAvoiding(hit, at))), "nemesis-leader-watch");
+      t.setDaemon(true);
+      t.start();
+    } else {
+      history.add(new FaultEvent(at, kind, hit.toString(), description, -1));
+    }
     return hit;
   }
 
@@ -158,20 +173,35 @@ public final class Nemesis {
     return c >= 0 ? c : random.nextInt(Math.min(3, cluster.size()));
   }
 
-  /** Time until every partition has a leader outside the faulted brokers, or -1 after 30 s. */
-  private long awaitLeadersAvoiding(Set<Integer> hit, long since) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (partitions().stream().allMatch(p -> p.leaderId() >= 0 && !hit.contains(p.leaderId()))) {
-          return clock.getAsLong() - since;
-        }
-      } catch (RuntimeException e) {
-        // The cluster may not answer while it elects.
-      }
-      Thread.sleep(100);
+  /**
+   * Time until every partition has a leader outside the faulted brokers, as a broker outside them
+   * sees it (a faulted broker may still believe it leads), or -1 after 30 s.
+   */
+  private long awaitLeadersAvoiding(Set<Integer> hit, long since) {
+    int observer = 0;
+    while (hit.contains(observer)) {
+      observer++;
     }
-    return -1;
+    ManagedChannel ch = ManagedChannelBuilder.forTarget(cluster.clientAddress(observer)).usePlaintext().build();
+    try {
+      AdminServiceGrpc.AdminServiceBlockingStub stub = AdminServiceGrpc.newBlockingStub(ch);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline) {
+        try {
+          if (stub.withDeadlineAfter(2, TimeUnit.SECONDS).describeTopic(DescribeTopicRequest.newBuilder()
+              .setName(topic).build()).getPartitionsList().stream()
+              .allMatch(p -> p.getLeaderId() >= 0 && !hit.contains(p.getLeaderId()))) {
+            return clock.getAsLong() - since;
+          }
+        } catch (RuntimeException e) {
+          // The cluster may not answer while it elects.
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
+      return -1;
+    } finally {
+      ch.shutdownNow();
+    }
   }
 
   /** Damages one replica directory of a stopped broker; returns what was done. */

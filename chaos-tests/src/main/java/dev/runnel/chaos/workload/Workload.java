@@ -28,8 +28,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
- * Idempotent producers writing values unique across the run (half of them keyed, half unkeyed;
- * half with acks=all, half with acks=majority) and one consumer polling the topic, all recording
+ * Idempotent producers writing values unique across the run (even ones keyed, odd ones unkeyed;
+ * producers 0 and 3 of every four with acks=all, which waits while any replica is down, the others
+ * with acks=majority) and one consumer polling the topic, all recording
  * what they did and what they were told into the history. Every loop is bounded in count and time.
  */
 public final class Workload {
@@ -78,7 +79,7 @@ public final class Workload {
   private void produce(int id, long maxOps, Duration maxRun) {
     String name = "p" + id;
     ProducerConfig config = ProducerConfig.builder().bootstrapServers(bootstrap).clientId("chaos-" + name)
-        .acks(id % 2 == 0 ? Acks.ALL : Acks.MAJORITY).enableIdempotence(true)
+        .acks(id % 4 == 0 || id % 4 == 3 ? Acks.ALL : Acks.MAJORITY).enableIdempotence(true)
         .linger(Duration.ofMillis(5)).deliveryTimeout(DELIVERY_TIMEOUT).requestTimeout(Duration.ofSeconds(5))
         .maxBlock(Duration.ofSeconds(5)).keySerializer(new StringSerializer())
         .valueSerializer(new StringSerializer()).build();
