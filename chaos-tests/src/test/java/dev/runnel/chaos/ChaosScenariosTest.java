@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short chaos suite CI runs: three broker processes, six partitions, four idempotent producers
- * and a consumer, about 75 s of one fault family each, then a full check. Histories, reports and
+ * and a consumer, about 90 s of one fault family each, then a full check. Histories, reports and
  * broker logs are kept under {@code chaos-tests/target/chaos/}. Replay a run with
  * {@code -Drunnel.chaos.seed=<seed printed in the log>}.
  */
@@ -20,11 +20,12 @@ class ChaosScenariosTest {
   private static final Path OUT = Path.of("target", "chaos");
 
   private static Report run(String name, List<Fault> faults) throws Exception {
-    Report r = ChaosRun.run(new ChaosRun.Settings(name, ChaosRun.seed(), 3, 6, 4, 40, Duration.ofSeconds(75),
+    Report r = ChaosRun.run(new ChaosRun.Settings(name, ChaosRun.seed(), 3, 6, 4, 40, Duration.ofSeconds(90),
         Duration.ofSeconds(2), Duration.ofSeconds(3), faults, OUT));
     assertTrue(r.valid(), r.render());
     assertTrue(r.acknowledged() > 500, "too few acknowledged writes to mean anything:\n" + r.render());
-    assertTrue(r.faults() >= 3, "too few faults injected:\n" + r.render());
+    // Each crash costs a JVM restart (10-30 s on two busy cores) before the next fault.
+    assertTrue(r.faults() >= 2, "too few faults injected:\n" + r.render());
     return r;
   }
 

@@ -64,7 +64,8 @@ public final class BrokerProcess {
     }
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(prefix);
-    cmd.addAll(List.of(java, "-Xmx320m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+    // C1 only: several JVMs share two cores here, and restarts must not spend them compiling.
+    cmd.addAll(List.of(java, "-Xmx320m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
         "dev.runnel.cli.Main", "server", "--config", config.toString()));
     process = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

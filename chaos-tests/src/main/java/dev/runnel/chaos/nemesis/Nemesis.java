@@ -230,21 +230,25 @@ public final class Nemesis {
         return "cut " + cut + " bytes off " + group.getFileName() + "/" + seg.getFileName();
       }
     }
-    List<Path> ssts;
+    // Any data file: RocksDB's (once the store has flushed) or a Raft log segment.
+    List<Path> files = new ArrayList<>();
     try (Stream<Path> s = Files.list(group.resolve("db"))) {
-      ssts = s.filter(p -> p.toString().endsWith(".sst")).sorted().toList();
+      s.filter(p -> p.toString().endsWith(".sst")).sorted().forEach(files::add);
     }
-    if (ssts.isEmpty()) {
-      return "no data file yet in " + group.getFileName();
+    try (Stream<Path> s = Files.list(group.resolve("current"))) {
+      s.filter(p -> p.getFileName().toString().startsWith("log_")).sorted().forEach(files::add);
     }
-    Path sst = ssts.get(random.nextInt(ssts.size()));
-    try (RandomAccessFile file = new RandomAccessFile(sst.toFile(), "rw")) {
-      long pos = (long) (random.nextDouble() * Math.max(1, file.length() - 64));
+    Path target = files.get(random.nextInt(files.size()));
+    try (RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {
+      if (file.length() == 0) {
+        return "nothing to flip in the empty " + group.getFileName() + "/" + target.getFileName();
+      }
+      long pos = (long) (random.nextDouble() * file.length());
       file.seek(pos);
       int b = file.read();
       file.seek(pos);
       file.write(b ^ (1 << random.nextInt(8)));
-      return "flip a bit at byte " + pos + " of " + group.getFileName() + "/" + sst.getFileName();
+      return "flip a bit at byte " + pos + " of " + group.getFileName() + "/" + target.getFileName();
     }
   }
 
