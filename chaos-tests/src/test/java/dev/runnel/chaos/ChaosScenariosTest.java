@@ -36,8 +36,12 @@ class ChaosScenariosTest {
 
   @Test
   void networkPartitionsAndLeadershipStorms() throws Exception {
-    Assumptions.assumeTrue(ChaosRun.useNamespaces(), "network faults need root (network namespaces)");
-    run("network", List.of(Fault.ISOLATE, Fault.SPLIT, Fault.TRANSFER_STORM));
+    if (!"1".equals(System.getenv("RUNNEL_REQUIRE_NETNS"))) {
+      Assumptions.assumeTrue(ChaosRun.useNamespaces(), "network faults need root (network namespaces)");
+    }
+    assertTrue(ChaosRun.useNamespaces(), "RUNNEL_REQUIRE_NETNS=1 but network namespaces cannot be made");
+    run("network", List.of(Fault.ISOLATE, Fault.SPLIT, Fault.BRIDGE, Fault.PACKET_LOSS, Fault.SLOW_LINK,
+        Fault.TRANSFER_STORM));
   }
 
   @Test

@@ -41,6 +41,21 @@ public final class LoopbackNet implements Net {
   }
 
   @Override
+  public boolean canShape() {
+    return false;
+  }
+
+  @Override
+  public void lossy(int b, int percent) {
+    throw new UnsupportedOperationException("packet loss needs root (network namespaces)");
+  }
+
+  @Override
+  public void throttle(int b, int kbytesPerSecond) {
+    throw new UnsupportedOperationException("slow links need root (network namespaces)");
+  }
+
+  @Override
   public void healAll() {}
 
   @Override

@@ -19,6 +19,8 @@ public final class NamespaceNet implements Net {
   private final String tag;
   private final int subnet;
   private final Set<String> cuts = new LinkedHashSet<>();
+  private final Set<Integer> shaped = new LinkedHashSet<>();
+  private final boolean nft = Shell.available(List.of("nft", "--version"));
 
   /** Whether this process may create namespaces. */
   public static boolean available() {
@@ -113,7 +115,43 @@ public final class NamespaceNet implements Net {
   }
 
   @Override
+  public boolean canShape() {
+    return nft;
+  }
+
+  @Override
+  public synchronized void lossy(int b, int percent) throws IOException {
+    rule(b, "numgen random mod 100 < " + percent + " drop");
+  }
+
+  @Override
+  public synchronized void throttle(int b, int kbytesPerSecond) throws IOException {
+    rule(b, "limit rate over " + kbytesPerSecond + " kbytes/second drop");
+  }
+
+  /** An nftables input rule in broker b's namespace, for packets from every other broker. */
+  private void rule(int b, String action) throws IOException {
+    if (shaped.add(b)) {
+      Shell.run("ip", "netns", "exec", ns(b), "nft", "add", "table", "inet", "chaos");
+      Shell.run("ip", "netns", "exec", ns(b), "nft", "add", "chain", "inet", "chaos", "input",
+          "{ type filter hook input priority 0; }");
+    }
+    for (int o = 0; o < brokers; o++) {
+      if (o != b) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", ns(b), "nft", "add", "rule",
+            "inet", "chaos", "input", "ip", "saddr", host(o)));
+        cmd.addAll(List.of(action.split(" ")));
+        Shell.run(cmd.toArray(String[]::new));
+      }
+    }
+  }
+
+  @Override
   public synchronized void healAll() throws IOException {
+    for (int b : shaped) {
+      Shell.quietly("ip", "netns", "exec", ns(b), "nft", "delete", "table", "inet", "chaos");
+    }
+    shaped.clear();
     for (String c : cuts) {
       int a = Integer.parseInt(c.split("-")[0]);
       int b = Integer.parseInt(c.split("-")[1]);

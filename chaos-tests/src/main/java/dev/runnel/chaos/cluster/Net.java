@@ -22,7 +22,19 @@ public interface Net extends AutoCloseable {
   /** Drops all traffic between two brokers, both ways, until {@link #healAll}. */
   void cut(int a, int b) throws IOException;
 
-  /** Restores every cut link. */
+  /** Whether {@link #lossy} and {@link #throttle} work here (network namespaces and nftables). */
+  boolean canShape();
+
+  /** Drops {@code percent}% of the packets broker {@code b} receives from the other brokers. */
+  void lossy(int b, int percent) throws IOException;
+
+  /**
+   * Limits what broker {@code b} receives from the other brokers to {@code kbytesPerSecond},
+   * dropping the excess: a slow link (no added latency: {@code tc netem} is not available here).
+   */
+  void throttle(int b, int kbytesPerSecond) throws IOException;
+
+  /** Restores every cut, lossy or slow link. */
   void healAll() throws IOException;
 
   @Override

@@ -14,6 +14,12 @@ public enum Fault {
   ISOLATE,
   /** Split the brokers into a minority and a majority (needs network namespaces). */
   SPLIT,
+  /** Every broker sees one "bridge" broker, but the others cannot see each other. */
+  BRIDGE,
+  /** One broker loses a share (20-50%) of the packets from the others. */
+  PACKET_LOSS,
+  /** One broker's inbound links are throttled to a trickle. */
+  SLOW_LINK,
   /** Kill a broker and cut the tail off the newest Raft log segment of one of its replicas. */
   TRUNCATE_LOG,
   /** Kill a broker and flip a bit in a data file of one of its replicas. */
@@ -22,11 +28,16 @@ public enum Fault {
   TRANSFER_STORM;
 
   public boolean needsNetwork() {
-    return this == ISOLATE || this == SPLIT;
+    return this == ISOLATE || this == SPLIT || this == BRIDGE;
+  }
+
+  /** Needs nftables in the brokers' namespaces. */
+  public boolean needsShaping() {
+    return this == PACKET_LOSS || this == SLOW_LINK;
   }
 
   /** Faults after which partitions may need a new leader: the time to one is measured. */
   public boolean removesLeaders() {
-    return this != TRANSFER_STORM;
+    return this != TRANSFER_STORM && this != BRIDGE && this != PACKET_LOSS && this != SLOW_LINK;
   }
 }

@@ -54,7 +54,8 @@ public final class Nemesis {
     this.random = new Random(seed);
     this.history = history;
     this.clock = clock;
-    this.faults = faults.stream().filter(f -> !f.needsNetwork() || cluster.net().canPartition()).toList();
+    this.faults = faults.stream().filter(f -> !f.needsNetwork() || cluster.net().canPartition())
+        .filter(f -> !f.needsShaping() || cluster.net().canShape()).toList();
     if (this.faults.isEmpty()) {
       throw new IllegalArgumentException("none of " + faults + " can be injected here (network faults need root)");
     }
@@ -129,6 +130,31 @@ public final class Nemesis {
         }
         hit.addAll(minority);
         description = "split " + minority + " | " + ids.subList((n - 1) / 2, n);
+      }
+      case BRIDGE -> {
+        int bridge = random.nextInt(n);
+        for (int a = 0; a < n; a++) {
+          for (int b = a + 1; b < n; b++) {
+            if (a != bridge && b != bridge) {
+              cluster.net().cut(a, b);
+            }
+          }
+        }
+        description = "bridge: only broker " + bridge + " reaches every other broker";
+      }
+      case PACKET_LOSS -> {
+        int b = random.nextInt(n);
+        int percent = 20 + random.nextInt(31);
+        cluster.net().lossy(b, percent);
+        hit.add(b);
+        description = "broker " + b + " loses " + percent + "% of packets from the others";
+      }
+      case SLOW_LINK -> {
+        int b = random.nextInt(n);
+        int rate = 50 + random.nextInt(200);
+        cluster.net().throttle(b, rate);
+        hit.add(b);
+        description = "broker " + b + " receives at most " + rate + " KB/s from the others";
       }
       case TRUNCATE_LOG, FLIP_BIT -> {
         int b = random.nextInt(n);
