@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code runnel bench ...}: load generators for performance comparisons. */
-@Command(name = "bench", description = "Benchmark a cluster (produce, consume).", mixinStandardHelpOptions = true,
-    subcommands = {ProduceBench.class, ConsumeBench.class})
+@Command(name = "bench", description = "Benchmark a cluster (produce, consume, e2e, run a workload file).", mixinStandardHelpOptions = true,
+    subcommands = {ProduceBench.class, ConsumeBench.class, EndToEndBench.class, WorkloadBench.class})
 public final class BenchCommand implements Callable<Integer> {
   @ParentCommand Main main;
 

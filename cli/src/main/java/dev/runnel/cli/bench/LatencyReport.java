@@ -23,6 +23,19 @@ final class LatencyReport {
         records, records / seconds, interval.getMean() / 1000.0, interval.getMaxValue() / 1000.0);
   }
 
+  /** Writes the run's figures and the full latency percentiles (ms) as JSON. */
+  static void writeJson(java.nio.file.Path file, Histogram latencyMicros, java.util.Map<String, Number> figures)
+      throws java.io.IOException {
+    com.fasterxml.jackson.databind.node.ObjectNode o =
+        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    figures.forEach((k, v) -> o.putPOJO(k, v));
+    com.fasterxml.jackson.databind.node.ObjectNode p = o.putObject("latencyMs");
+    for (double q : new double[] {50, 75, 90, 95, 99, 99.9, 99.99, 100}) {
+      p.put(Double.toString(q), latencyMicros.getValueAtPercentile(q) / 1000.0);
+    }
+    java.nio.file.Files.writeString(file, o.toPrettyString());
+  }
+
   private static long ms(Histogram h, double percentile) {
     return h.getValueAtPercentile(percentile) / 1000;
   }

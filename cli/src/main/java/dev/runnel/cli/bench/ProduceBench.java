@@ -1,18 +1,13 @@
 package dev.runnel.cli.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.runnel.cli.CliException;
 import dev.runnel.cli.Main;
 import dev.runnel.cli.client.ClientOptions;
 import dev.runnel.client.Admin;
 import dev.runnel.client.AdminConfig;
 import dev.runnel.client.CompressionType;
-import dev.runnel.client.Producer;
 import dev.runnel.client.ProducerConfig;
-import dev.runnel.client.ProducerRecord;
 import dev.runnel.client.RunnelAdmin;
-import dev.runnel.client.RunnelProducer;
 import dev.runnel.client.serialization.ByteArraySerializer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,11 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine.Command;
@@ -122,35 +115,9 @@ final class ProduceBench implements Callable<Integer> {
         .acks(dev.runnel.cli.client.ProduceCommand.parseAcks(acks)).batchSize(batchSize)
         .linger(Duration.ofMillis(lingerMs)).compression(CompressionType.valueOf(compression.toUpperCase(Locale.ROOT)))
         .keySerializer(new ByteArraySerializer()).valueSerializer(new ByteArraySerializer()).build();
-    SplittableRandom random = new SplittableRandom(id);
-    byte[] value = new byte[recordSize];
-    random.nextBytes(value);
-    try (Producer<byte[], byte[]> producer = new RunnelProducer<>(config)) {
-      long begin = System.nanoTime();
-      for (long i = 0; i < count && failure.get() == null; i++) {
-        long intended = rate < 0 ? System.nanoTime() : begin + (long) (i * 1e9 / rate);
-        long wait = intended - System.nanoTime();
-        if (wait > 0) {
-          LockSupport.parkNanos(wait);
-        }
-        byte[] key = switch (keys) {
-          case "random" -> Long.toString(random.nextLong(1_000_000)).getBytes();
-          case "round-robin" -> Long.toString(i % 1000).getBytes();
-          default -> null;
-        };
-        producer.send(new ProducerRecord<>(topic, key, value), (md, e) -> {
-          if (e != null) {
-            failure.compareAndSet(null, e);
-          } else {
-            recorder.recordValue(Math.max(0, (System.nanoTime() - intended) / 1000));
-            acked.incrementAndGet();
-          }
-        });
-      }
-      producer.flush();
-    } catch (Exception e) {
-      failure.compareAndSet(null, e);
-    }
+    new LoadProducer(config, topic, count, rate, recordSize,
+        LoadProducer.Keys.valueOf(keys.toUpperCase(Locale.ROOT).replace('-', '_')), Long.MAX_VALUE, false,
+        recorder, acked, failure, id).run();
   }
 
   private void validate() {
@@ -180,13 +147,7 @@ final class ProduceBench implements Callable<Integer> {
   }
 
   private void writeJson(Histogram h, long records, double seconds) throws IOException {
-    ObjectNode o = new ObjectMapper().createObjectNode();
-    o.put("records", records).put("seconds", seconds).put("recordsPerSec", records / seconds)
-        .put("recordSize", recordSize);
-    ObjectNode p = o.putObject("latencyMs");
-    for (double q : new double[] {50, 75, 90, 95, 99, 99.9, 99.99, 100}) {
-      p.put(Double.toString(q), h.getValueAtPercentile(q) / 1000.0);
-    }
-    Files.writeString(json, o.toPrettyString());
+    LatencyReport.writeJson(json, h, new java.util.LinkedHashMap<>(Map.of("records", records, "seconds", seconds,
+        "recordsPerSec", records / seconds, "recordSize", recordSize)));
   }
 }

@@ -36,7 +36,42 @@ class BenchCommandTest {
       CliRunner.Run c = run(env, "bench", "consume", "--topic", "b", "--num-records", "2000");
       assertEquals(0, c.exitCode(), c.err());
       assertTrue(c.out().startsWith("2000 records consumed"), c.out());
+
+      CliRunner.Run e2e = run(env, "bench", "e2e", "--topic", "b", "--num-records", "300", "--throughput", "300",
+          "--record-size", "64", "--acks", "majority");
+      assertEquals(0, e2e.exitCode(), e2e.err());
+      assertTrue(e2e.out().startsWith("300 records received at"), e2e.out());
+      assertTrue(e2e.out().contains("ms 99.9th."), e2e.out());
+
+      Path workload = dir.resolve("w.yaml");
+      Files.writeString(workload, String.join("\n", "name: tiny test", "topics: 2", "partitionsPerTopic: 2",
+          "replicationFactor: 1", "messageSize: 64", "producersPerTopic: 1", "consumersPerTopic: 1",
+          "producerRate: 200", "durationSeconds: 2", "warmupSeconds: 1", "keyDistributor: ROUND_ROBIN", "acks: all",
+          "lingerMs: 5", "batchSize: 16384", "compression: lz4", ""));
+      CliRunner.Run w = run(env, "bench", "workload", workload.toString(), "--json", dir.resolve("w.json").toString());
+      assertEquals(0, w.exitCode(), w.err());
+      assertTrue(w.out().startsWith("publish: "), w.out());
+      assertTrue(w.out().contains("consume: "), w.out());
+      assertTrue(Files.readString(dir.resolve("w.json")).contains("publishRecordsPerSec"));
     }
+  }
+
+  @Test
+  void badWorkloadFilesNameEveryBadField() throws Exception {
+    Path workload = dir.resolve("bad.yaml");
+    Files.writeString(workload, "name: x\ntopics: 0\nacks: sometimes\n");
+    CliRunner.Run r = run(Map.of(), "bench", "workload", workload.toString());
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("topics must be 1..100") && r.err().contains("acks must be none, majority or all")
+        && r.err().contains("durationSeconds must be"), r.err());
+    assertTrue(!r.err().contains("\tat "), r.err());
+    Files.writeString(workload, "name: x\nunknownField: 3\n");
+    CliRunner.Run u = run(Map.of(), "bench", "workload", workload.toString());
+    assertEquals(2, u.exitCode(), u.err());
+    assertTrue(u.err().contains("unknownField"), u.err());
+    CliRunner.Run missing = run(Map.of(), "bench", "workload", dir.resolve("nope.yaml").toString());
+    assertEquals(2, missing.exitCode(), missing.err());
+    assertTrue(missing.err().contains("cannot read workload"), missing.err());
   }
 
   @Test
