@@ -24,7 +24,7 @@ public record Anomaly(Type type, String message) {
     KEY_ORDER,
     /** The replicas of a partition are not identical after healing. */
     DIVERGENT_REPLICAS,
-    /** The history cannot support a verdict (no final reads, unreadable replicas). */
+    /** The history cannot support a verdict (no final reads, unreadable replicas, partitions never read). */
     INCOMPLETE_HISTORY
   }
 

@@ -3,39 +3,44 @@ package dev.runnel.chaos.checker;
 import dev.runnel.chaos.history.History;
 import dev.runnel.chaos.history.ProduceOp;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * Per-key order: for one producer and key, a write sent after an earlier one was acknowledged must
- * be stored after it, in the same partition. (Writes in flight together are ordered by the
- * producer's sequence numbers, which the duplicate and gap checks cover.)
+ * Per-key order: for one producer, topic and key, a write sent after an earlier one was
+ * acknowledged must be stored after it, in the same partition. Writes in flight together may land
+ * in either order. Compared by acknowledged offsets: where those differ from the log, the wrong
+ * offset check already reports it.
  */
 final class KeyOrderCheck implements Check {
   @Override
   public void check(History h, LogView log, Consumer<Anomaly> out) {
-    Map<String, List<ProduceOp>> byProducerKey = new HashMap<>();
+    Map<String, List<ProduceOp>> groups = new TreeMap<>();
     for (ProduceOp op : h.produces()) {
       if (op.key() != null && op.outcome() == ProduceOp.Outcome.OK) {
-        byProducerKey.computeIfAbsent(op.producer() + "|" + op.key(), k -> new ArrayList<>()).add(op);
+        groups.computeIfAbsent(op.producer() + "|" + op.topic() + "|" + op.key(), k -> new ArrayList<>()).add(op);
       }
     }
-    for (List<ProduceOp> ops : byProducerKey.values()) {
-      // Quadratic per producer and key; the workload keeps each such list short.
+    for (List<ProduceOp> ops : groups.values()) {
+      ops.sort(Comparator.comparingLong(ProduceOp::completeNanos));
       for (ProduceOp later : ops) {
-        ProduceOp before = null;
+        // Of the writes acknowledged before this one was sent and not stored before it, the last.
+        ProduceOp worst = null;
         for (ProduceOp earlier : ops) {
-          if (earlier.completeNanos() < later.invokeNanos()
-              && (before == null || earlier.offset() > before.offset())) {
-            before = earlier;
+          if (earlier.completeNanos() >= later.invokeNanos()) {
+            break;
+          }
+          if (earlier.partition() != later.partition() || earlier.offset() >= later.offset()) {
+            worst = earlier;
           }
         }
-        if (before != null && (before.partition() != later.partition() || before.offset() >= later.offset())) {
+        if (worst != null) {
           out.accept(new Anomaly(Anomaly.Type.KEY_ORDER, "key '" + later.key() + "' of " + later.producer()
-              + ": '" + later.value() + "' (sent after '" + before.value() + "' was acknowledged at "
-              + LogView.tp(before.topic(), before.partition()) + "@" + before.offset() + ") is at "
+              + ": '" + later.value() + "' was sent after '" + worst.value() + "' was acknowledged at "
+              + LogView.tp(worst.topic(), worst.partition()) + "@" + worst.offset() + ", yet is at "
               + LogView.tp(later.topic(), later.partition()) + "@" + later.offset()));
         }
       }

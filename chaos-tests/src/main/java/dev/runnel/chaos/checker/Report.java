@@ -2,6 +2,7 @@ package dev.runnel.chaos.checker;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The checker's verdict: the anomalies found and the run's figures.
@@ -33,6 +34,11 @@ public record Report(long seed, List<Anomaly> anomalies, int operations, int ack
         "  %-16s first acknowledged write after the fault: min %d ms, median %d ms, max %d ms%n", k, v[0], v[1], v[2])));
     leaderMillis.forEach((k, v) -> b.append(String.format(
         "  %-16s every partition led again after:          min %d ms, median %d ms, max %d ms%n", k, v[0], v[1], v[2])));
+    if (!valid()) {
+      Map<Anomaly.Type, Long> byType = new TreeMap<>();
+      anomalies.forEach(a -> byType.merge(a.type(), 1L, Long::sum));
+      b.append("  by type: ").append(byType).append('\n');
+    }
     int shown = 0;
     for (Anomaly a : anomalies) {
       if (shown++ == 50) {

@@ -1,5 +1,7 @@
 package dev.runnel.chaos.history;
 
+import java.util.Objects;
+
 /**
  * A fault the nemesis injected or healed, with what followed it.
  *
@@ -10,4 +12,9 @@ package dev.runnel.chaos.history;
  * @param leaderAfterNanos for faults that remove a leader: time until every partition had a leader
  *     again, or -1 if not measured
  */
-public record FaultEvent(long nanos, String kind, String target, String description, long leaderAfterNanos) {}
+public record FaultEvent(long nanos, String kind, String target, String description, long leaderAfterNanos) {
+
+  public FaultEvent {
+    Objects.requireNonNull(kind, "kind");
+  }
+}

@@ -1,5 +1,6 @@
 package dev.runnel.chaos.history;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,7 +17,9 @@ import java.nio.file.Path;
  */
 public final class HistoryIO {
   public static final String FILE = "history.jsonl";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Every field is always written, so a missing one means a damaged line: fail rather than read 0.
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
 
   private HistoryIO() {}
 

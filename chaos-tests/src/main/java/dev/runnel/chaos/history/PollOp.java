@@ -2,9 +2,11 @@ package dev.runnel.chaos.history;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One poll by a consumer, or a seek (which resets where that consumer's offsets may continue from).
+ * A seek names a partition number only and so applies to that partition of every topic.
  *
  * @param consumer the consumer
  * @param nanos when the poll returned (run clock)
@@ -15,11 +17,16 @@ import java.util.List;
 public record PollOp(String consumer, long nanos, List<Polled> records, int seekPartition, long seekOffset) {
 
   public PollOp {
-    records = List.copyOf(records);
+    Objects.requireNonNull(consumer, "consumer");
+    records = List.copyOf(Objects.requireNonNull(records, "records"));
   }
 
   /** A record as a consumer saw it. */
-  public record Polled(String topic, int partition, long offset, String key, String value) {}
+  public record Polled(String topic, int partition, long offset, String key, String value) {
+    public Polled {
+      Objects.requireNonNull(topic, "topic");
+    }
+  }
 
   public static PollOp poll(String consumer, long nanos, List<Polled> records) {
     return new PollOp(consumer, nanos, records, -1, -1);

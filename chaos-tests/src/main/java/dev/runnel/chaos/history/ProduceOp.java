@@ -1,5 +1,7 @@
 package dev.runnel.chaos.history;
 
+import java.util.Objects;
+
 /**
  * One send by a producer: what was written and what the producer was told.
  *
@@ -16,6 +18,14 @@ package dev.runnel.chaos.history;
  */
 public record ProduceOp(String producer, String topic, String key, String value, long invokeNanos,
     long completeNanos, Outcome outcome, int partition, long offset, String error) {
+
+  public ProduceOp {
+    // Checked here so that a damaged history line fails when read, naming its line, not in a check.
+    Objects.requireNonNull(producer, "producer");
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(outcome, "outcome");
+  }
 
   public enum Outcome { OK, FAIL, UNKNOWN }
 }

@@ -1,6 +1,7 @@
 package dev.runnel.chaos.history;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything one replica of a partition holds, read from its log start after the faults healed.
@@ -17,7 +18,8 @@ public record ReplicaRead(String topic, int partition, int broker, long logStart
     List<Stored> records, String digest, String error) {
 
   public ReplicaRead {
-    records = List.copyOf(records);
+    Objects.requireNonNull(topic, "topic");
+    records = List.copyOf(Objects.requireNonNull(records, "records"));
   }
 
   /** A stored record. */
