@@ -77,6 +77,22 @@ final class ClusterFixture {
     throw new AssertionError("too many fetches");
   }
 
+  /** {@link #readAll}, retried while leadership settles (NOT_LEADER, no leader yet), up to 30 s. */
+  static List<FetchedBatch> readAllSettled(TestClient c, String topic, int partition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        return readAll(c, topic, partition);
+      } catch (AssertionError e) {
+        boolean settling = e.getMessage().contains("NOT_LEADER") || e.getMessage().contains("LEADER_NOT_AVAILABLE");
+        if (!settling || System.nanoTime() > deadline) {
+          throw e;
+        }
+        sleep(200);
+      }
+    }
+  }
+
   static int recordCount(FetchedBatch b) {
     try {
       return dev.runnel.proto.v1.RecordBatch.parseFrom(b.getBatch()).getRecordCount();

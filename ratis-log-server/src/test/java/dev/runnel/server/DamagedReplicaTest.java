@@ -67,7 +67,7 @@ class DamagedReplicaTest {
       cluster.startBroker(4);
       awaitRepaired(c, "flip", p);
       ReplicatedClusterTest.awaitIdenticalReplicas(cluster, t, 3);
-      assertEquals(BATCHES, ClusterFixture.readAll(c, "flip", p).size());
+      assertEquals(BATCHES, ClusterFixture.readAllSettled(c, "flip", p).size());
       assertEquals(BATCHES, ClusterFixture.produce(cluster, "flip", p, Batches.values("after").toByteString())
           .getBaseOffset());
     }
@@ -118,7 +118,7 @@ class DamagedReplicaTest {
       assertEquals(1.0, damageCount(cluster, leader, "read"));
       awaitRepaired(c, "cut", p);
       ReplicatedClusterTest.awaitIdenticalReplicas(cluster, t, 3);
-      assertEquals(BATCHES + 10, ClusterFixture.readAll(c, "cut", p).size());
+      assertEquals(BATCHES + 10, ClusterFixture.readAllSettled(c, "cut", p).size());
     }
   }
 
