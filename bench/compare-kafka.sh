@@ -171,7 +171,8 @@ runnel_consume() { # topic records -> "records/s MB/s"
 
 stop_all() {
   if [ -n "$RUNNEL_DEV" ] && kill -0 "$RUNNEL_DEV" 2>/dev/null; then
-    kill -INT "$RUNNEL_DEV"; wait "$RUNNEL_DEV" 2>/dev/null || true; RUNNEL_DEV=""
+    # TERM, not INT: a background job of a non-interactive shell starts with SIGINT ignored.
+    kill "$RUNNEL_DEV"; wait "$RUNNEL_DEV" 2>/dev/null || true; RUNNEL_DEV=""
   fi
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
