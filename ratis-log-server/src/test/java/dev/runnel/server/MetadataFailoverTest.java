@@ -88,7 +88,7 @@ class MetadataFailoverTest {
         // Re-created under the same name: a new topic id, and no old data.
         TopicDescription again = ClusterFixture.createTopic(c, "alpha", 2, 3);
         assertTrue(!again.getTopicId().equals(a.getTopicId()));
-        assertEquals(0, ClusterFixture.readAll(c, "alpha", 0).size());
+        assertEquals(0, ClusterFixture.readAllSettled(c, "alpha", 0).size());
       }
       // Any broker accepts produce and fetch for any partition: non-leaders forward to the leader.
       long expected = 0;
@@ -101,7 +101,7 @@ class MetadataFailoverTest {
       }
       for (Broker b : cluster.brokers()) {
         try (TestClient via = new TestClient(b.clientAddress())) {
-          assertEquals(3, ClusterFixture.readAll(via, "alpha", 0).size(), "fetch through broker " + b.brokerId());
+          assertEquals(3, ClusterFixture.readAllSettled(via, "alpha", 0).size(), "fetch through broker " + b.brokerId());
         }
       }
     }

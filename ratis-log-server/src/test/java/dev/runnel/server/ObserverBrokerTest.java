@@ -38,7 +38,7 @@ class ObserverBrokerTest {
         for (int p = 0; p < 4; p++) {
           ProduceResult r = ClusterFixture.produce(cluster, "wide", p, Batches.values("v" + p).toByteString());
           assertEquals(ErrorCode.ERROR_NONE, r.getError());
-          assertEquals(1, ClusterFixture.readAll(c, "wide", p).size());
+          assertEquals(1, ClusterFixture.readAllSettled(c, "wide", p).size());
         }
         ReplicatedClusterTest.awaitIdenticalReplicas(cluster, t, 3);
       }

@@ -88,7 +88,7 @@ class ReplicatedClusterTest {
     int count = 0;
     for (int p = 0; p < PARTITIONS; p++) {
       long expectedOffset = 0;
-      for (FetchedBatch b : ClusterFixture.readAll(c, "orders", p)) {
+      for (FetchedBatch b : ClusterFixture.readAllSettled(c, "orders", p)) {
         assertEquals(expectedOffset, b.getBaseOffset(), "offsets must be dense in partition " + p);
         List<String> records = Batches.decode(b.getBatch());
         expectedOffset += records.size();

@@ -39,7 +39,7 @@ class RestartAndSnapshotTest {
       ProduceResult next = ClusterFixture.produce(cluster, "t", 0, Batches.values("after").toByteString());
       assertEquals(50 * 2, next.getBaseOffset(), "offsets continue after the restart, no replayed batches");
       try (TestClient c = new TestClient(cluster.bootstrap())) {
-        List<FetchedBatch> all = ClusterFixture.readAll(c, "t", 0);
+        List<FetchedBatch> all = ClusterFixture.readAllSettled(c, "t", 0);
         assertEquals(51, all.size());
         long expected = 0;
         for (FetchedBatch b : all) {

@@ -98,7 +98,7 @@ final class ReplicaRepair {
           admin.setConfiguration(gid, healthy, replicas);
         }
       } catch (IOException e) {
-        LOG.debug("{}-{}: rebuild of the replica on broker {} not finished yet: {}", topic,
+        LOG.info("{}-{}: rebuild of the replica on broker {} not finished yet: {}", topic,
             id.partition(), b.getId(), e.getMessage());
       }
     }

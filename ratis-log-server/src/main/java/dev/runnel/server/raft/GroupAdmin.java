@@ -8,6 +8,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.ratis.client.RaftClient;
@@ -28,7 +33,15 @@ import org.apache.ratis.util.TimeDuration;
  */
 public final class GroupAdmin implements Closeable {
   private final RaftProperties props;
+  /** Longest the caller waits for a configuration change before checking back later. */
+  static final long SET_CONFIGURATION_WAIT_MS = 10_000;
+
   private final Map<Integer, RaftClient> clients = new ConcurrentHashMap<>();
+  private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "runnel-group-admin");
+    t.setDaemon(true);
+    return t;
+  });
 
   public GroupAdmin(RaftProperties props) {
     this.props = props;
@@ -100,13 +113,28 @@ public final class GroupAdmin implements Closeable {
    */
   public void setConfiguration(String groupId, List<BrokerRecord> contact, List<BrokerRecord> members)
       throws IOException {
-    try (RaftClient c = RaftClient.newBuilder().setProperties(props)
+    String what = "set configuration of " + groupId + " to brokers "
+        + members.stream().map(BrokerRecord::getId).toList();
+    RaftClient c = RaftClient.newBuilder().setProperties(props)
         .setRaftGroup(group(groupId, contact))
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-            3, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS))).build()) {
-      check(io(() -> c.admin().setConfiguration(members.stream().map(GroupAdmin::peer).toList())),
-          "set configuration of " + groupId + " to brokers "
-              + members.stream().map(BrokerRecord::getId).toList());
+            3, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS))).build();
+    // The leader answers only once new members have caught up, which can take long: the caller
+    // (the controller's single thread) waits a bounded time and looks again on its next pass.
+    Future<RaftClientReply> call = calls.submit(
+        () -> io(() -> c.admin().setConfiguration(members.stream().map(GroupAdmin::peer).toList())));
+    try {
+      check(call.get(SET_CONFIGURATION_WAIT_MS, TimeUnit.MILLISECONDS), what);
+    } catch (TimeoutException e) {
+      throw new IOException(what + ": still in progress after " + SET_CONFIGURATION_WAIT_MS + " ms");
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(what + " failed: " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(what + ": interrupted", e);
+    } finally {
+      call.cancel(true);
+      closeQuietly(c);
     }
   }
 
@@ -165,6 +193,7 @@ public final class GroupAdmin implements Closeable {
 
   @Override
   public void close() {
+    calls.shutdownNow();
     clients.values().forEach(GroupAdmin::closeQuietly);
     clients.clear();
   }
