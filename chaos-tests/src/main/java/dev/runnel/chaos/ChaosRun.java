@@ -73,7 +73,7 @@ public final class ChaosRun {
       // A few seconds of writes on the healed cluster, then every outcome is settled.
       Thread.sleep(3000);
       w.stop(Duration.ofSeconds(5));
-      FinalReader.readAll(c, admin, TOPIC, h, Duration.ofSeconds(60));
+      FinalReader.readAll(c, admin, TOPIC, h, Duration.ofSeconds(120));
       LOG.info("Chaos run '{}': {} faults injected", s.name(), faults);
     } finally {
       HistoryIO.write(h, dir);

@@ -60,18 +60,23 @@ public final class FinalReader {
   private static void awaitSameEnd(List<LogServiceGrpc.LogServiceBlockingStub> stubs, String topic,
       PartitionInfo p, Duration settle) throws InterruptedException {
     long deadline = System.nanoTime() + settle.toNanos();
+    java.util.Map<Integer, Long> byBroker = new java.util.TreeMap<>();
     while (System.nanoTime() < deadline) {
       Set<Long> ends = new HashSet<>();
       for (int broker : p.replicas()) {
         FetchedPartition f = fetch(stubs.get(broker), topic, p.partition(), Long.MAX_VALUE / 2, 1);
         ends.add(f == null ? -1 : f.getHighWatermark());
+        byBroker.put(broker, f == null ? -1 : f.getHighWatermark());
       }
       if (ends.size() == 1 && !ends.contains(-1L)) {
         return;
       }
       Thread.sleep(200);
     }
-    // Read anyway: the checker reports replicas that still differ.
+    // Read anyway: the checker reports replicas that still differ; the log says where each stood.
+    org.slf4j.LoggerFactory.getLogger(FinalReader.class).warn("{}-{}: replicas still at different ends after {}:"
+        + " {} (broker -> committed end); leader per metadata: {}", topic, p.partition(), settle, byBroker,
+        p.leaderId());
   }
 
   private static FetchedPartition fetch(LogServiceGrpc.LogServiceBlockingStub stub, String topic, int partition,
