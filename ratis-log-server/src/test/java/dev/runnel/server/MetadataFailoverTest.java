@@ -27,10 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 class MetadataFailoverTest {
   @TempDir Path dir;
 
-  /** Produces through one given broker, retrying retriable errors (a leader may still be settling). */
+  /**
+   * Produces through one given broker, retrying retriable errors: a leader may still be settling,
+   * and a broker whose metadata replica has not yet applied the topic's creation does not know it
+   * (retriable, as in Kafka).
+   */
   private static dev.runnel.proto.v1.ProduceResult produceVia(TestClient via, String value) {
     var retriable = java.util.Set.of(dev.runnel.proto.v1.ErrorCode.LEADER_NOT_AVAILABLE,
-        dev.runnel.proto.v1.ErrorCode.NOT_LEADER, dev.runnel.proto.v1.ErrorCode.BROKER_NOT_AVAILABLE);
+        dev.runnel.proto.v1.ErrorCode.NOT_LEADER, dev.runnel.proto.v1.ErrorCode.BROKER_NOT_AVAILABLE,
+        dev.runnel.proto.v1.ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     dev.runnel.proto.v1.ProduceResult r = null;
     for (int attempt = 0; attempt < 100; attempt++) {
       r = via.log().produce(dev.runnel.proto.v1.ProduceRequest.newBuilder().addBatches(
