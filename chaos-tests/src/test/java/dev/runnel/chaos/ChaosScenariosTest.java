@@ -41,7 +41,7 @@ class ChaosScenariosTest {
     }
     assertTrue(ChaosRun.useNamespaces(), "RUNNEL_REQUIRE_NETNS=1 but network namespaces cannot be made");
     run("network", List.of(Fault.ISOLATE, Fault.SPLIT, Fault.BRIDGE, Fault.PACKET_LOSS, Fault.SLOW_LINK,
-        Fault.TRANSFER_STORM));
+        Fault.LATENCY, Fault.TRANSFER_STORM));
   }
 
   @Test

@@ -56,6 +56,11 @@ public final class LoopbackNet implements Net {
   }
 
   @Override
+  public void delay(int b, int millis) {
+    throw new UnsupportedOperationException("link latency needs root (network namespaces)");
+  }
+
+  @Override
   public void healAll() {}
 
   @Override

@@ -1,6 +1,8 @@
 package dev.runnel.chaos.cluster;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,6 +22,8 @@ public final class NamespaceNet implements Net {
   private final int subnet;
   private final Set<String> cuts = new LinkedHashSet<>();
   private final Set<Integer> shaped = new LinkedHashSet<>();
+  private final Set<Integer> steered = new LinkedHashSet<>();
+  private final List<DelayProxy> proxies = new ArrayList<>();
   private final boolean nft = Shell.available(List.of("nft", "--version"));
 
   /** Whether this process may create namespaces. */
@@ -36,7 +40,7 @@ public final class NamespaceNet implements Net {
     removeStale();
     try {
       Shell.run("ip", "link", "add", bridge(), "type", "bridge");
-      Shell.run("ip", "addr", "add", "10.201." + subnet + ".1/24", "dev", bridge());
+      Shell.run("ip", "addr", "add", bridgeAddress() + "/24", "dev", bridge());
       Shell.run("ip", "link", "set", bridge(), "up");
       for (int i = 0; i < brokers; i++) {
         String ns = ns(i);
@@ -85,6 +89,11 @@ public final class NamespaceNet implements Net {
     return "rnv" + tag + "x" + i + side;
   }
 
+  /** The test process's own address on the bridge: where delay proxies listen. */
+  private String bridgeAddress() {
+    return "10.201." + subnet + ".1";
+  }
+
   @Override
   public String host(int broker) {
     return "10.201." + subnet + "." + (broker + 10);
@@ -129,6 +138,44 @@ public final class NamespaceNet implements Net {
     rule(b, "limit rate over " + kbytesPerSecond + " kbytes/second drop");
   }
 
+  /**
+   * Adds {@code millis} each way to every Raft connection between broker b and the others. In each
+   * sender's namespace a DNAT rule steers new connections to the receiver's Raft port into a
+   * {@link DelayProxy} on the bridge, and a reset rule ends the connections already open, so the
+   * brokers reconnect through the proxy at once.
+   */
+  @Override
+  public synchronized void delay(int b, int millis) throws IOException {
+    for (int o = 0; o < brokers; o++) {
+      if (o != b) {
+        steer(o, b, millis);
+        steer(b, o, millis);
+      }
+    }
+  }
+
+  /** Sends broker from's new connections to broker to's Raft port through a delay proxy. */
+  private void steer(int from, int to, int millis) throws IOException {
+    int raftPort = ports(to)[1];
+    DelayProxy proxy = new DelayProxy(new InetSocketAddress(bridgeAddress(), 0),
+        new InetSocketAddress(host(to), raftPort), millis, System::nanoTime);
+    proxies.add(proxy);
+    String ns = ns(from);
+    if (steered.add(from)) {
+      Shell.run("ip", "netns", "exec", ns, "nft", "add", "table", "ip", "chaosnat");
+      Shell.run("ip", "netns", "exec", ns, "nft", "add", "chain", "ip", "chaosnat", "steer",
+          "{ type nat hook output priority -100; }");
+      Shell.run("ip", "netns", "exec", ns, "nft", "add", "chain", "ip", "chaosnat", "drop_old",
+          "{ type filter hook output priority 0; }");
+    }
+    Shell.run("ip", "netns", "exec", ns, "nft", "add", "rule", "ip", "chaosnat", "steer", "ip", "daddr",
+        host(to), "tcp", "dport", Integer.toString(raftPort), "dnat", "to",
+        bridgeAddress() + ":" + proxy.port());
+    // Only connections opened before the rule still carry the real address after the NAT hook.
+    Shell.run("ip", "netns", "exec", ns, "nft", "add", "rule", "ip", "chaosnat", "drop_old", "ip", "daddr",
+        host(to), "tcp", "dport", Integer.toString(raftPort), "reject", "with", "tcp", "reset");
+  }
+
   /** An nftables input rule in broker b's namespace, for packets from every other broker. */
   private void rule(int b, String action) throws IOException {
     if (shaped.add(b)) {
@@ -152,6 +199,13 @@ public final class NamespaceNet implements Net {
       Shell.quietly("ip", "netns", "exec", ns(b), "nft", "delete", "table", "inet", "chaos");
     }
     shaped.clear();
+    for (int b : steered) {
+      Shell.quietly("ip", "netns", "exec", ns(b), "nft", "delete", "table", "ip", "chaosnat");
+    }
+    steered.clear();
+    // Dropping the proxied connections makes the brokers reconnect directly.
+    proxies.forEach(DelayProxy::close);
+    proxies.clear();
     for (String c : cuts) {
       int a = Integer.parseInt(c.split("-")[0]);
       int b = Integer.parseInt(c.split("-")[1]);
@@ -163,6 +217,8 @@ public final class NamespaceNet implements Net {
 
   @Override
   public synchronized void close() {
+    proxies.forEach(DelayProxy::close);
+    proxies.clear();
     for (int i = 0; i < brokers; i++) {
       Shell.quietly("ip", "netns", "del", ns(i));
     }

@@ -30,9 +30,15 @@ public interface Net extends AutoCloseable {
 
   /**
    * Limits what broker {@code b} receives from the other brokers to {@code kbytesPerSecond},
-   * dropping the excess: a slow link (no added latency: {@code tc netem} is not available here).
+   * dropping the excess: a slow link in bandwidth ({@link #delay} adds latency).
    */
   void throttle(int b, int kbytesPerSecond) throws IOException;
+
+  /**
+   * Adds {@code millis} of latency each way to the Raft traffic between broker {@code b} and every
+   * other broker (through a delay proxy; needs {@link #canShape}).
+   */
+  void delay(int b, int millis) throws IOException;
 
   /** Restores every cut, lossy or slow link. */
   void healAll() throws IOException;

@@ -20,6 +20,8 @@ public enum Fault {
   PACKET_LOSS,
   /** One broker's inbound links are throttled to a trickle. */
   SLOW_LINK,
+  /** One broker's Raft links to and from the others get 20-250 ms of latency each way. */
+  LATENCY,
   /** Kill a broker and cut the tail off the newest Raft log segment of one of its replicas. */
   TRUNCATE_LOG,
   /** Kill a broker and flip a bit in a data file of one of its replicas. */
@@ -33,11 +35,12 @@ public enum Fault {
 
   /** Needs nftables in the brokers' namespaces. */
   public boolean needsShaping() {
-    return this == PACKET_LOSS || this == SLOW_LINK;
+    return this == PACKET_LOSS || this == SLOW_LINK || this == LATENCY;
   }
 
   /** Faults after which partitions may need a new leader: the time to one is measured. */
   public boolean removesLeaders() {
-    return this != TRANSFER_STORM && this != BRIDGE && this != PACKET_LOSS && this != SLOW_LINK;
+    return this != TRANSFER_STORM && this != BRIDGE && this != PACKET_LOSS && this != SLOW_LINK
+        && this != LATENCY;
   }
 }

@@ -156,6 +156,13 @@ public final class Nemesis {
         hit.add(b);
         description = "broker " + b + " receives at most " + rate + " KB/s from the others";
       }
+      case LATENCY -> {
+        int b = random.nextInt(n);
+        int millis = 20 + random.nextInt(231);
+        cluster.net().delay(b, millis);
+        hit.add(b);
+        description = "broker " + b + "'s Raft links get " + millis + " ms of latency each way";
+      }
       case TRUNCATE_LOG, FLIP_BIT -> {
         int b = random.nextInt(n);
         cluster.broker(b).kill();

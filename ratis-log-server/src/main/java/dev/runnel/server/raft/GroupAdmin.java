@@ -128,7 +128,8 @@ public final class GroupAdmin implements Closeable {
     } catch (TimeoutException e) {
       throw new IOException(what + ": still in progress after " + SET_CONFIGURATION_WAIT_MS + " ms");
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof IOException io ? io : new IOException(what + " failed: " + e.getCause(), e);
+      // Ratis's retry failure says only "failed for 3 attempts"; the reason is in its causes.
+      throw new IOException(what + " failed: " + causes(e.getCause()), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException(what + ": interrupted", e);
@@ -175,6 +176,18 @@ public final class GroupAdmin implements Closeable {
     if (c != null) {
       closeQuietly(c);
     }
+  }
+
+  /** The messages of a throwable and its causes, outermost first. */
+  static String causes(Throwable t) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable c = t; c != null && b.length() < 2000; c = c.getCause() == c ? null : c.getCause()) {
+      if (b.length() > 0) {
+        b.append(" <- ");
+      }
+      b.append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
+    }
+    return b.toString();
   }
 
   private static void check(RaftClientReply r, String what) throws IOException {

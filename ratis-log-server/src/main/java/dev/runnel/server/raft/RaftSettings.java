@@ -51,6 +51,13 @@ public final class RaftSettings {
     RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(Math.max(8L << 20, maxEntry * 2)));
     RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf(64L << 20));
 
+    // Ratis 3.3 chains a follower's log appends on one future when this is on (its default): once
+    // one append fails (e.g. entries that arrived out of order after a connection reset), every
+    // later append on that replica fails with the same error and the follower never catches up
+    // again (seen in the chaos tests: a healed replica stuck for minutes, a rebuilt replica never
+    // leaving staging). Off, each appendEntries succeeds or fails on its own and the leader resends.
+    RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(p, false);
+
     // The state machine keeps its own durable copy; snapshots let Ratis purge its log behind it.
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, c.raftSnapshotThresholdEntries());
