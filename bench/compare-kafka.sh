@@ -9,12 +9,15 @@
 # Usage: bench/compare-kafka.sh            (from the repository root; needs Java 17)
 # Env:   ROUNDS (2)  RECORDS (500000, W1 and W3)  RATE (20000, W2)  RATE_SECONDS (30)
 #        WORK (/tmp/runnel-compare: Kafka jars, data, logs, results.tsv)
+#        SYSTEMS ("kafka runnel"; one of them alone for quick experiments, no ratios then)
+#        RUNNEL_JAVA_OPTS (passed to the Runnel brokers, e.g. "-Xms512m -Xmx512m -XX:+UseG1GC")
 # Workloads: W1 max throughput (records/s), W2 fixed RATE (p99 / p99.9 latency), W3 consume what W1
 # wrote (MB/s). Also per system: peak RSS of each broker during W1, bytes written to disk during W1
 # (from /proc/diskstats, over payload x RF), and the CPU used by everything else on the machine.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="${WORK:-/tmp/runnel-compare}"
+SYSTEMS="${SYSTEMS:-kafka runnel}"
 ROUNDS="${ROUNDS:-2}"; RECORDS="${RECORDS:-500000}"; RATE="${RATE:-20000}"; RATE_SECONDS="${RATE_SECONDS:-30}"
 SIZE=1024
 JAVA="${JAVA:-$(command -v java)}"
@@ -25,7 +28,7 @@ cd "$ROOT"
 log() { echo "[$(date +%T)] $*" >&2; }
 
 # --- setup -------------------------------------------------------------------------------------
-if [ ! -d "$KLIBS" ]; then
+if [[ " $SYSTEMS " == *" kafka "* ]] && [ ! -d "$KLIBS" ]; then
   log "fetching Kafka jars into $KLIBS"
   ./mvnw -q -B -f bench/kafka/pom.xml dependency:copy-dependencies -DoutputDirectory="$KLIBS" -DincludeScope=runtime
 fi
@@ -220,10 +223,14 @@ run_system() { # round system
   stop_all
 }
 
+for s in $SYSTEMS; do
+  case "$s" in kafka|runnel) ;; *) echo "SYSTEMS: unknown system '$s' (kafka, runnel)" >&2; exit 2 ;; esac
+done
 for round in $(seq 1 "$ROUNDS"); do
   # Alternate which system goes first, so neither always runs on a warmer or quieter machine.
-  if [ $((round % 2)) -eq 1 ]; then run_system "$round" kafka; run_system "$round" runnel
-  else run_system "$round" runnel; run_system "$round" kafka; fi
+  order="$SYSTEMS"
+  [ $((round % 2)) -eq 0 ] && order="$(echo "$SYSTEMS" | tr ' ' '\n' | tac | tr '\n' ' ')"
+  for s in $order; do run_system "$round" "$s"; done
 done
 
 python3 - "$RESULTS" <<'PY'

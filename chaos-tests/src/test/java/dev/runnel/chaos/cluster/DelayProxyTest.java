@@ -63,12 +63,11 @@ class DelayProxyTest {
   }
 
   @Test
-  void closingDropsProxiedConnectionsAndStopsListening() throws Exception {
+  void closingDropsProxiedConnections() throws Exception {
     try (ServerSocket echo = echoServer()) {
       DelayProxy proxy = new DelayProxy(ANY_LOOPBACK,
           (InetSocketAddress) echo.getLocalSocketAddress(), 0, System::nanoTime);
-      int port = proxy.port();
-      try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      try (Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
         client.setSoTimeout(10_000);
         client.getOutputStream().write("ping".getBytes(StandardCharsets.UTF_8));
         assertEquals("ping", new String(client.getInputStream().readNBytes(4), StandardCharsets.UTF_8));
@@ -82,7 +81,8 @@ class DelayProxyTest {
         }
         assertEquals(-1, read, "the proxied connection should be closed");
       }
-      assertThrows(IOException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close());
+      // (Not asserted: that connecting to the old port fails. On loopback a connect to a free
+      // ephemeral port can succeed by TCP self-connect.)
     }
   }
 
