@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +66,45 @@ class ForcedRetryClusterTest {
         p.send(new ProducerRecord<>("twice", "k", "only-once-sent")).get(60, TimeUnit.SECONDS);
       }
       assertEquals(List.of("only-once-sent", "only-once-sent"), readAll(cluster, "twice", 2));
+    }
+  }
+
+  /**
+   * The chaos tests' duplicate: a batch is stored but its answer is lost only after later batches of
+   * the same producer and partition went on and were stored, so when it is retried the broker no
+   * longer recognises it (it remembers 5 batches per producer) and rejects it as out of sequence.
+   * The producer must not take that as "not stored" and re-send the batch under a fresh producer id.
+   */
+  @Test
+  void batchAnsweredLateAfterLaterBatchesIsNeverStoredTwice() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start(1, dir);
+        Admin admin = new RunnelAdmin(AdminConfig.builder().bootstrapServers(cluster.bootstrap()).build());
+        LossyProxy proxy = new LossyProxy(cluster.bootstrap())) {
+      admin.createTopic("late", 1, 1);
+      CompletableFuture<RecordMetadata> late;
+      try (Producer<String, String> p = producer(proxy, true)) {
+        p.send(new ProducerRecord<>("late", "k", "first")).get(60, TimeUnit.SECONDS);
+        proxy.produceResponsesToHold.set(1);
+        late = p.send(new ProducerRecord<>("late", "k", "late"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (proxy.heldCount() == 0 && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+        assertEquals(1, proxy.heldCount(), "the proxy holds the answer for 'late'");
+        for (int i = 0; i < 8; i++) {
+          assertEquals(2 + i, p.send(new ProducerRecord<>("late", "k", "after" + i)).get(60, TimeUnit.SECONDS)
+              .offset());
+        }
+        proxy.loseHeld();
+        try {
+          assertEquals(1, late.get(60, TimeUnit.SECONDS).offset(), "acknowledged: only at its first offset");
+        } catch (ExecutionException e) {
+          assertTrue(e.getCause().getMessage().contains("may have been stored"), e.getCause().toString());
+        }
+      }
+      List<String> stored = readAll(cluster, "late", 10);
+      assertEquals(1, java.util.Collections.frequency(stored, "late"), "stored once: " + stored);
+      assertEquals(10, stored.size(), stored.toString());
     }
   }
 

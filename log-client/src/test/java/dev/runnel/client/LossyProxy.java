@@ -20,6 +20,8 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -38,12 +40,29 @@ final class LossyProxy implements AutoCloseable {
   final AtomicInteger produceResponsesToLose = new AtomicInteger();
   /** Produce requests forwarded so far. */
   final AtomicInteger producesForwarded = new AtomicInteger();
+  /** How many of the next Produce responses to hold back (the client waits) until {@link #loseHeld}. */
+  final AtomicInteger produceResponsesToHold = new AtomicInteger();
+  private final List<StreamObserver<?>> held = new CopyOnWriteArrayList<>();
 
   LossyProxy(String brokerAddress) throws IOException {
     this.upstream = Grpc.newChannelBuilder(brokerAddress, InsecureChannelCredentials.create()).build();
     this.broker = LogServiceGrpc.newStub(upstream);
     this.server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
         .addService(new Service()).build().start();
+  }
+
+  /** Produce responses held back so far and not yet lost. */
+  int heldCount() {
+    return held.size();
+  }
+
+  /** Ends every held call with UNAVAILABLE: the broker stored the batch, the client never hears. */
+  void loseHeld() {
+    for (StreamObserver<?> out : held) {
+      out.onError(Status.UNAVAILABLE.withDescription("held response lost by the test proxy")
+          .asRuntimeException());
+    }
+    held.clear();
   }
 
   String address() {
@@ -89,6 +108,10 @@ final class LossyProxy implements AutoCloseable {
     call.accept(req, new StreamObserver<>() {
       @Override
       public void onNext(R value) {
+        if (mayLose && produceResponsesToHold.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          held.add(out);
+          return;
+        }
         if (mayLose && produceResponsesToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
           out.onError(Status.UNAVAILABLE.withDescription("response lost by the test proxy")
               .asRuntimeException());

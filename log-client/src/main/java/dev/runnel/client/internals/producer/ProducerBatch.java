@@ -195,8 +195,12 @@ public final class ProducerBatch {
     return maybeStored;
   }
 
-  void maybeStored(boolean value) {
-    this.maybeStored = value;
+  /**
+   * Records that an attempt may have been stored. There is no way back: a later attempt rejected
+   * as out of sequence proves only that <em>that</em> attempt was not stored.
+   */
+  void markMaybeStored() {
+    this.maybeStored = true;
   }
 
   int reorderRetries() {

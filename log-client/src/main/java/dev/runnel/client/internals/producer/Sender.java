@@ -221,12 +221,14 @@ public final class Sender implements Runnable {
       long now) {
     b.lastError(e);
     if (code == null || !NOT_STORED.contains(code)) {
-      b.maybeStored(true);
+      b.markMaybeStored();
     }
     boolean retriable = e instanceof RetriableException;
     if (code == ErrorCode.OUT_OF_ORDER_SEQUENCE && idempotence.enabled()) {
-      // A sequence rejection proves this exact batch is not stored.
-      b.maybeStored(false);
+      // Rejected: this attempt was not stored. An earlier attempt of the batch may have been, and
+      // have left the broker's window of recent batches since (later batches went on while its
+      // answer was lost), which is exactly why the broker no longer recognises it; so a batch
+      // marked maybe-stored stays marked, and a reset fails it instead of renumbering it.
       idempotence.onOutOfOrder(b);
       retriable = true;
     } else if (code == ErrorCode.UNKNOWN_PRODUCER_ID && idempotence.enabled()) {

@@ -134,8 +134,7 @@ class IdempotenceTest {
     idem.onResponse(c);
     // a failed for good; b was rejected as out of order (so not stored); c timed out (maybe stored).
     idem.onTerminalFailure(a);
-    b.maybeStored(false);
-    c.maybeStored(true);
+    c.markMaybeStored();
     acc.reenqueue(b);
     acc.reenqueue(c);
     assertFalse(idem.canSend(TP, b), "a partition waiting to reset sends nothing");
