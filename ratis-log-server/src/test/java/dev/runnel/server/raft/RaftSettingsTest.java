@@ -23,6 +23,13 @@ class RaftSettingsTest {
   }
 
   @Test
+  void anEntryCountsAsFlushedOnlyOnceItsFsyncCovers() {
+    RaftProperties p = RaftSettings.build(ServerConfig.defaults(), dir.toFile());
+    assertFalse(RaftServerConfigKeys.Log.asyncFlushEnabled(p), "async flush can over-report the flushed index");
+    assertFalse(RaftServerConfigKeys.Log.unsafeFlushEnabled(p));
+  }
+
+  @Test
   void logIsPurgedBehindSnapshotsAndEntriesFitInMessages() {
     ServerConfig c = ServerConfig.defaults();
     RaftProperties p = RaftSettings.build(c, dir.toFile());
