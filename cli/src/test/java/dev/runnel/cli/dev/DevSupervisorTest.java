@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,8 +47,25 @@ class DevSupervisorTest {
     return specs;
   }
 
+  /** Whether the line shows up within 10 s: children's output is pumped by other threads. */
   private boolean outputHas(String line) {
-    return output.contains(line);
+    return eventually(() -> output.contains(line));
+  }
+
+  private static boolean eventually(BooleanSupplier condition) {
+    final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   @Test
@@ -55,7 +73,7 @@ class DevSupervisorTest {
     supervisor = new DevSupervisor(output::add, STARTUP, STOP);
     assertTrue(supervisor.start(specs("serve", "serve")));
     assertTrue(outputHas("[fake-0] fake broker 0 starting in mode serve"), output.toString());
-    assertTrue(output.stream().anyMatch(l -> l.startsWith("[fake-1] listening on ")),
+    assertTrue(eventually(() -> output.stream().anyMatch(l -> l.startsWith("[fake-1] listening on "))),
         output.toString());
     final long start = System.nanoTime();
     supervisor.stopAll();
