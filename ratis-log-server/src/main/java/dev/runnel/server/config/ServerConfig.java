@@ -178,6 +178,10 @@ public final class ServerConfig {
     return get(MAX_PARTITIONS_PER_TOPIC);
   }
 
+  public int raftGroupsPerTopic() {
+    return get(RAFT_GROUPS_PER_TOPIC);
+  }
+
   /** -1 means unlimited. */
   public long retentionMs() {
     return get(RETENTION_MS);

@@ -79,8 +79,14 @@ public final class ServerConfigKeys {
           + "brokers when the topic is created.");
   public static final ConfigKey<Integer> MAX_PARTITIONS_PER_TOPIC = define(
       "max.partitions.per.topic", INT, 1024, Validators.between(1, 100_000),
-      "Largest partition count a topic may have. Each partition is a Raft group with its own "
-          + "threads and buffers, so this also bounds how much one request can allocate.");
+      "Largest partition count a topic may have; bounds how much one request can allocate.");
+  public static final ConfigKey<Integer> RAFT_GROUPS_PER_TOPIC = define("raft.groups.per.topic",
+      INT, 3, Validators.between(1, 100_000),
+      "Raft groups a new topic's partitions are spread over (partition p joins group p mod n; "
+          + "at most one group per partition). The partitions of a group share its replicas, "
+          + "leader, log and fsyncs: fewer groups mean fewer, larger writes and less heartbeat "
+          + "work; more groups spread leadership over more brokers. Fixed when the topic is "
+          + "created; partitions added later join its existing groups.");
   public static final ConfigKey<Long> RETENTION_MS = define("retention.ms", LONG, 604_800_000L,
       Validators.unlimitedOrAtLeastZero("ms"),
       "Default time records are kept (7 days); topics may override it.");

@@ -37,9 +37,13 @@ public final class ClusterState {
   private final Map<Integer, BrokerRecord> brokers = new ConcurrentHashMap<>();
   private final Map<UUID, TopicRecord> topics = new ConcurrentHashMap<>();
   private final Map<String, UUID> liveTopicIds = new ConcurrentHashMap<>();
+  /**
+   * Each Raft group's anchor: the lowest-numbered partition it serves. Leader and damage records
+   * belong to a group's replicas, so they are kept under its anchor and looked up through it.
+   */
   private final Map<String, PartitionId> partitionsByGroup = new ConcurrentHashMap<>();
   private final Map<PartitionId, LeaderRecord> leaders = new ConcurrentHashMap<>();
-  /** Damaged replicas by partition, then broker id. */
+  /** Damaged replicas by group anchor, then broker id. */
   private final Map<PartitionId, Map<Integer, DamageRecord>> damaged = new ConcurrentHashMap<>();
   private final Map<Integer, Long> lastHeartbeatMs = new ConcurrentHashMap<>();
   private final LongSupplier clockMs;
@@ -132,10 +136,11 @@ public final class ClusterState {
     if (t == null || t.getDeleting()) {
       return ok();
     }
+    p = anchor(p);
     LeaderRecord old = leaders.get(p);
     // Reports can arrive late and out of order; the highest Raft term wins.
     if (old == null || r.getTerm() >= old.getTerm()) {
-      leaders.put(p, LeaderRecord.newBuilder().setPartition(r.getPartition())
+      leaders.put(p, LeaderRecord.newBuilder().setPartition(toKey(p))
           .setLeaderId(r.getLeaderId()).setTerm(r.getTerm()).build());
     }
     return ok();
@@ -147,6 +152,8 @@ public final class ClusterState {
     if (t == null || t.getDeleting()) {
       return ok();
     }
+    p = anchor(p);
+    d = d.toBuilder().setPartition(toKey(p)).build();
     // The first report is kept: it names the original cause, later ones only see its consequences.
     // A broker's own finding replaces the controller's inference that the replica is missing.
     damaged.computeIfAbsent(p, k -> new ConcurrentHashMap<>()).merge(d.getBrokerId(), d,
@@ -155,7 +162,7 @@ public final class ClusterState {
   }
 
   private MetadataReply replicaRepaired(dev.runnel.proto.internal.ReplicaRepaired r) {
-    PartitionId p = toId(r.getPartition());
+    PartitionId p = anchor(toId(r.getPartition()));
     damaged.computeIfPresent(p, (k, m) -> {
       m.remove(r.getBrokerId());
       return m.isEmpty() ? null : m;
@@ -165,6 +172,34 @@ public final class ClusterState {
 
   private static PartitionId toId(dev.runnel.proto.internal.PartitionKey k) {
     return new PartitionId(PartitionId.topicIdFromBytes(k.getTopicId().toByteArray()), k.getPartition());
+  }
+
+  private static dev.runnel.proto.internal.PartitionKey toKey(PartitionId p) {
+    return dev.runnel.proto.internal.PartitionKey.newBuilder()
+        .setTopicId(ByteString.copyFrom(PartitionId.topicIdBytes(p.topicId())))
+        .setPartition(p.partition()).build();
+  }
+
+  /**
+   * The anchor of the group serving {@code p} (see {@link #partitionsByGroup}); {@code p} itself
+   * when its topic or partition is unknown.
+   */
+  private PartitionId anchor(PartitionId p) {
+    TopicRecord t = topics.get(p.topicId());
+    if (t == null || p.partition() < 0 || p.partition() >= t.getPartitionsCount()) {
+      return p;
+    }
+    PartitionId a = partitionsByGroup.get(t.getPartitions(p.partition()).getRaftGroupId());
+    return a == null ? p : a;
+  }
+
+  /** The distinct Raft groups of a topic, each as the assignment of its anchor partition. */
+  public static List<PartitionAssignment> groupsOf(TopicRecord t) {
+    Map<String, PartitionAssignment> first = new java.util.LinkedHashMap<>();
+    for (PartitionAssignment p : t.getPartitionsList()) {
+      first.putIfAbsent(p.getRaftGroupId(), p);
+    }
+    return List.copyOf(first.values());
   }
 
   private MetadataReply alterConfig(AlterTopicConfig a) {
@@ -207,7 +242,7 @@ public final class ClusterState {
     if (!t.getDeleting()) {
       liveTopicIds.put(t.getName(), id);
     }
-    for (PartitionAssignment p : t.getPartitionsList()) {
+    for (PartitionAssignment p : groupsOf(t)) {
       partitionsByGroup.put(p.getRaftGroupId(), new PartitionId(id, p.getPartition()));
     }
   }
@@ -252,7 +287,7 @@ public final class ClusterState {
       if (!t.getDeleting()) {
         newLive.put(t.getName(), id);
       }
-      for (PartitionAssignment p : t.getPartitionsList()) {
+      for (PartitionAssignment p : groupsOf(t)) {
         newGroups.put(p.getRaftGroupId(), new PartitionId(id, p.getPartition()));
       }
     }
@@ -344,17 +379,31 @@ public final class ClusterState {
     return allTopicRecords().stream().filter(t -> !t.getDeleting()).toList();
   }
 
-  /** The partition a Raft group serves, whatever the state of its topic. */
+  /**
+   * The anchor (lowest-numbered partition) of a Raft group, whatever the state of its topic; the
+   * key under which the group's leader and damage are reported.
+   */
   public Optional<PartitionId> partitionOfGroup(String raftGroupId) {
     return Optional.ofNullable(partitionsByGroup.get(raftGroupId));
   }
 
-  /** Replicas of the partition out of service because of damage, by broker id. */
-  public Map<Integer, DamageRecord> damaged(PartitionId p) {
-    return Map.copyOf(damaged.getOrDefault(p, Map.of()));
+  /** Every partition a Raft group serves, in partition order; empty for an unknown group. */
+  public List<PartitionId> partitionsOfGroup(String raftGroupId) {
+    PartitionId anchor = partitionsByGroup.get(raftGroupId);
+    TopicRecord t = anchor == null ? null : topics.get(anchor.topicId());
+    if (t == null) {
+      return List.of();
+    }
+    return t.getPartitionsList().stream().filter(p -> p.getRaftGroupId().equals(raftGroupId))
+        .map(p -> new PartitionId(anchor.topicId(), p.getPartition())).toList();
   }
 
-  /** Every damaged replica, by partition then broker id. */
+  /** Replicas of the partition's group out of service because of damage, by broker id. */
+  public Map<Integer, DamageRecord> damaged(PartitionId p) {
+    return Map.copyOf(damaged.getOrDefault(anchor(p), Map.of()));
+  }
+
+  /** Every damaged replica, by group anchor then broker id. */
   public Map<PartitionId, Map<Integer, DamageRecord>> allDamaged() {
     Map<PartitionId, Map<Integer, DamageRecord>> out = new HashMap<>();
     damaged.forEach((p, m) -> out.put(p, Map.copyOf(m)));
@@ -366,8 +415,9 @@ public final class ClusterState {
     return damaged.values().stream().mapToInt(Map::size).sum();
   }
 
+  /** The last reported leader of the partition's group. */
   public Optional<LeaderRecord> leader(PartitionId p) {
-    return Optional.ofNullable(leaders.get(p));
+    return Optional.ofNullable(leaders.get(anchor(p)));
   }
 
   private static MetadataReply ok() {

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs on the metadata leader and makes the brokers match the replicated intent: creates the Raft
- * groups of new partitions on their replicas, removes the groups of deleted topics (also from a
- * broker that was down during the deletion, once it is back), and moves partition leadership to
- * each partition's preferred replica. Intent is always written through Raft before acting, so a new
+ * groups of new topics on their replicas, removes the groups of deleted topics (also from a
+ * broker that was down during the deletion, once it is back), and moves each group's leadership to
+ * its preferred replica. It works on groups (several partitions may share one), each named by its
+ * anchor partition. Intent is always written through Raft before acting, so a new
  * controller after failover simply resumes the reconciliation.
  */
 public final class Controller implements Closeable {
@@ -155,7 +156,7 @@ public final class Controller implements Closeable {
   private void createMissing(TopicRecord t, Map<Integer, Set<String>> hosted,
       Map<PartitionId, Map<Integer, DamageRecord>> damaged) {
     UUID topicId = PartitionId.topicIdFromBytes(t.getTopicId().toByteArray());
-    for (PartitionAssignment p : t.getPartitionsList()) {
+    for (PartitionAssignment p : ClusterState.groupsOf(t)) {
       List<BrokerRecord> replicas = replicas(p);
       if (replicas.size() != p.getReplicasCount()) {
         continue;
@@ -185,7 +186,7 @@ public final class Controller implements Closeable {
 
   private void removeDeleted(TopicRecord t, Map<Integer, Set<String>> hosted) {
     boolean leftovers = false;
-    for (PartitionAssignment p : t.getPartitionsList()) {
+    for (PartitionAssignment p : ClusterState.groupsOf(t)) {
       for (Map.Entry<Integer, Set<String>> e : hosted.entrySet()) {
         if (e.getValue().contains(p.getRaftGroupId())) {
           try {
@@ -210,7 +211,7 @@ public final class Controller implements Closeable {
     int transfers = 0;
     for (TopicRecord t : state.liveTopics()) {
       UUID id = PartitionId.topicIdFromBytes(t.getTopicId().toByteArray());
-      for (PartitionAssignment p : t.getPartitionsList()) {
+      for (PartitionAssignment p : ClusterState.groupsOf(t)) {
         if (transfers >= MAX_TRANSFERS_PER_PASS) {
           return;
         }

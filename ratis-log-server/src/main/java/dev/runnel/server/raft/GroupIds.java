@@ -10,8 +10,8 @@ import org.apache.ratis.protocol.RaftPeerId;
 /**
  * Raft group and peer identities. Ratis re-opens every group directory at restart and asks the
  * state-machine registry for each by group id alone, so the metadata group has a fixed id and
- * partition groups ids derived from (topic id, partition): a re-created topic has a new topic id and
- * therefore new groups, and stale directories can never be mistaken for it.
+ * partition groups ids derived from (topic id, group index): a re-created topic has a new topic id
+ * and therefore new groups, and stale directories can never be mistaken for it.
  */
 public final class GroupIds {
 
@@ -25,11 +25,14 @@ public final class GroupIds {
     return METADATA.equals(id);
   }
 
-  /** Name-based (version 3) UUID of the topic id and partition index: stable on every broker. */
-  public static RaftGroupId forPartition(PartitionId p) {
+  /**
+   * Name-based (version 3) UUID of the topic id and the index of one of the topic's groups (see
+   * {@code raft.groups.per.topic}): stable on every broker.
+   */
+  public static RaftGroupId forTopicGroup(UUID topicId, int groupIndex) {
     ByteBuffer b = ByteBuffer.allocate(16 + 4 + 10);
-    b.put(PartitionId.topicIdBytes(p.topicId())).putInt(p.partition())
-        .put("runnel-p1".getBytes(StandardCharsets.US_ASCII));
+    b.put(PartitionId.topicIdBytes(topicId)).putInt(groupIndex)
+        .put("runnel-g1".getBytes(StandardCharsets.US_ASCII));
     return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(b.array()));
   }
 

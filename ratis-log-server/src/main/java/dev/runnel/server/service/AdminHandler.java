@@ -86,10 +86,14 @@ public final class AdminHandler {
     TopicRecord.Builder t = TopicRecord.newBuilder().setName(req.getName())
         .setTopicId(ByteString.copyFrom(PartitionId.topicIdBytes(topicId)))
         .setReplicationFactor(rf).putAllConfigs(req.getConfigsMap());
-    List<List<Integer>> placement = Placement.assign(live, partitions, rf, random.nextInt(live.size()));
+    // Partition p joins group p mod n: groups, not partitions, are what Raft replicates (one log,
+    // leader and fsync stream each), so the group count sets the topic's replication cost.
+    int groups = Math.min(partitions, config.raftGroupsPerTopic());
+    List<List<Integer>> placement = Placement.assign(live, groups, rf, random.nextInt(live.size()));
     for (int p = 0; p < partitions; p++) {
-      t.addPartitions(PartitionAssignment.newBuilder().setPartition(p).addAllReplicas(placement.get(p))
-          .setRaftGroupId(GroupIds.forPartition(new PartitionId(topicId, p)).getUuid().toString()));
+      t.addPartitions(PartitionAssignment.newBuilder().setPartition(p)
+          .addAllReplicas(placement.get(p % groups))
+          .setRaftGroupId(GroupIds.forTopicGroup(topicId, p % groups).getUuid().toString()));
     }
     long timeoutMs = req.getTimeoutMs() > 0 ? req.getTimeoutMs() : config.requestTimeoutMs();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
@@ -147,19 +151,12 @@ public final class AdminHandler {
           + " partitions; the new total must be " + (current + 1) + ".." + config.maxPartitionsPerTopic()
           + ", got " + total);
     }
-    List<Integer> live = state.liveBrokerIds(config.sessionTimeout().toMillis());
-    if (live.size() < t.getReplicationFactor()) {
-      throw new ServiceException(ErrorCode.INVALID_REPLICATION_FACTOR, "only " + live.size()
-          + " live brokers for replication factor " + t.getReplicationFactor());
-    }
-    UUID topicId = PartitionId.topicIdFromBytes(t.getTopicId().toByteArray());
-    List<List<Integer>> placement = Placement.assign(live, total, t.getReplicationFactor(),
-        random.nextInt(live.size()));
+    // New partitions join the topic's existing groups round robin: no group is created, so adding
+    // partitions needs no live broker beyond each group's quorum.
     dev.runnel.proto.internal.AddPartitions.Builder add = dev.runnel.proto.internal.AddPartitions
         .newBuilder().setTopicId(t.getTopicId()).setExpectedCount(current);
     for (int p = current; p < total; p++) {
-      add.addPartitions(PartitionAssignment.newBuilder().setPartition(p).addAllReplicas(placement.get(p))
-          .setRaftGroupId(GroupIds.forPartition(new PartitionId(topicId, p)).getUuid().toString()));
+      add.addPartitions(t.getPartitions(p % current).toBuilder().setPartition(p));
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
     return metadata.submitCommitted(MetadataCommand.newBuilder().setAddPartitions(add).build())

@@ -50,31 +50,36 @@ public final class RetentionEnforcer implements Runnable {
 
   private void check(String gid) {
     Optional<Replica> r = replicas.local(gid);
-    Optional<PartitionId> p = state.partitionOfGroup(gid);
-    if (r.isEmpty() || p.isEmpty() || !r.get().isLeader()) {
+    if (r.isEmpty() || !r.get().isLeader()) {
       return;
     }
-    Optional<TopicRecord> topic = state.topic(p.get().topicId());
-    Optional<PartitionStore> store = r.get().store();
+    for (PartitionId p : state.partitionsOfGroup(gid)) {
+      check(r.get(), p);
+    }
+  }
+
+  private void check(Replica r, PartitionId p) {
+    Optional<TopicRecord> topic = state.topic(p.topicId());
+    Optional<PartitionStore> store = r.store();
     if (topic.isEmpty() || topic.get().getDeleting() || store.isEmpty()) {
       return;
     }
     Map<String, String> configs = TopicConfigs.effective(topic.get(), config);
-    OptionalLong upTo = RetentionPolicy.trimPoint(store.get(), p.get(),
+    OptionalLong upTo = RetentionPolicy.trimPoint(store.get(), p,
         Long.parseLong(configs.get(TopicConfigs.RETENTION_MS)),
         Long.parseLong(configs.get(TopicConfigs.RETENTION_BYTES)), clockMs.getAsLong());
     if (upTo.isEmpty()) {
       return;
     }
     PartitionCommand trim = PartitionCommand.newBuilder().setTrim(TrimCommand.newBuilder()
-        .setPartition(PartitionKeys.toKey(p.get())).setUpToOffset(upTo.getAsLong())).build();
-    r.get().propose(trim, Acks.ACKS_MAJORITY, config.requestTimeoutMs())
+        .setPartition(PartitionKeys.toKey(p)).setUpToOffset(upTo.getAsLong())).build();
+    r.propose(trim, Acks.ACKS_MAJORITY, config.requestTimeoutMs())
         .whenComplete((reply, t) -> {
           if (t != null) {
-            LOG.debug("Trim of {} up to {} not committed: {}", p.get(), upTo.getAsLong(), t.getMessage());
+            LOG.debug("Trim of {} up to {} not committed: {}", p, upTo.getAsLong(), t.getMessage());
           } else {
             LOG.info("Retention: {}-{} now starts at offset {}", topic.get().getName(),
-                p.get().partition(), reply.getLogStartOffset());
+                p.partition(), reply.getLogStartOffset());
           }
         });
   }

@@ -33,6 +33,7 @@ class ServerConfigTest {
     assertEquals(1, config.numPartitions());
     assertEquals(3, config.defaultReplicationFactor());
     assertEquals(1024, config.maxPartitionsPerTopic());
+    assertEquals(3, config.raftGroupsPerTopic());
     assertEquals(MIB, config.maxRecordBytes());
     assertEquals(4 * MIB, config.maxBatchBytes());
     assertEquals(100_000, config.maxBatchRecords());
@@ -104,6 +105,7 @@ class ServerConfigTest {
       "num.partitions | 0 | is out of range (1..100000)",
       "default.replication.factor | 17 | is out of range (1..16)",
       "max.partitions.per.topic | 100001 | is out of range (1..100000)",
+      "raft.groups.per.topic | 0 | is out of range (1..100000)",
       "retention.ms | -2 | is out of range (-1 = unlimited, or >= 0 ms)",
       "retention.bytes | 1TB | is not a byte count",
       "max.record.bytes | 0 | is out of range (1..64 MiB)",
