@@ -3,10 +3,12 @@
 # partitions (RF 3). Reports the time until every partition has a leader, the idle CPU of the whole
 # cluster over IDLE_SECONDS once they have, and each broker's RSS.
 # Usage: bench/many-partitions.sh     env: PARTITIONS (1000) IDLE_SECONDS (30) TIMEOUT (300)
-#        WORK (/tmp/runnel-many-partitions)
+#        SETTLE_SECONDS (60: after the last leader, before the idle measurement, so JIT
+#        compilation of the start-up is not counted as idle cost)  WORK (/tmp/runnel-many-partitions)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PARTITIONS="${PARTITIONS:-1000}"; IDLE_SECONDS="${IDLE_SECONDS:-30}"; TIMEOUT="${TIMEOUT:-300}"
+SETTLE_SECONDS="${SETTLE_SECONDS:-60}"
 WORK="${WORK:-/tmp/runnel-many-partitions}"
 BS="127.0.0.1:29292,127.0.0.1:29392,127.0.0.1:29492"
 cd "$ROOT"
@@ -25,16 +27,18 @@ start=$(date +%s.%N)
 bin/runnel topics create many --partitions "$PARTITIONS" --replication-factor 3 --bootstrap "$BS" >/dev/null 2>&1 || true
 led=""
 while [ "$(echo "$(date +%s.%N) - $start" | bc | cut -d. -f1)" -lt "$TIMEOUT" ]; do
-  leaderless=$(bin/runnel topics describe many --bootstrap "$BS" 2>/dev/null | awk 'NR>2 && $2=="none"' | wc -l || true)
-  listed=$(bin/runnel topics describe many --bootstrap "$BS" 2>/dev/null | awk 'NR>2 && $1 ~ /^[0-9]+$/' | wc -l || true)
+  described=$(bin/runnel topics describe many --bootstrap "$BS" 2>/dev/null || true)
+  leaderless=$(echo "$described" | awk 'NR>2 && $2=="none"' | wc -l)
+  listed=$(echo "$described" | awk 'NR>2 && $1 ~ /^[0-9]+$/' | wc -l)
   if [ "$listed" -eq "$PARTITIONS" ] && [ "$leaderless" -eq 0 ]; then
     led=$(echo "$(date +%s.%N) - $start" | bc); break
   fi
   log "partitions listed $listed, without a leader $leaderless"
-  sleep 5
+  sleep 1
 done
 if [ -n "$led" ]; then echo "all $PARTITIONS partitions led after ${led%.*} s"; else echo "NOT all partitions led within $TIMEOUT s"; fi
 
+sleep "$SETTLE_SECONDS"
 brokers=$(pgrep -f "dev.runnel.cli.Main server" | tr '\n' ' ')
 hz=$(getconf CLK_TCK)
 j0=0; for p in $brokers; do j0=$((j0 + $(awk '{print $14+$15}' /proc/$p/stat))); done

@@ -71,10 +71,14 @@ public final class RaftHost implements Closeable {
     return submit(gid, msg, RaftClientRequest.writeRequestType(), timeoutMs);
   }
 
-  /** Waits until {@code index} is committed on every replica of the group. */
+  /**
+   * Waits until {@code index} is in the log of every replica of the group (followers answer an
+   * append only after writing it to their log). Not ALL_COMMITTED: that also waits for every
+   * follower to hear of the commit, one more round trip that adds nothing to durability.
+   */
   public CompletableFuture<RaftClientReply> watchAll(RaftGroupId gid, long index, long timeoutMs) {
     return submit(gid, Message.EMPTY,
-        RaftClientRequest.watchRequestType(index, ReplicationLevel.ALL_COMMITTED), timeoutMs);
+        RaftClientRequest.watchRequestType(index, ReplicationLevel.ALL), timeoutMs);
   }
 
   private CompletableFuture<RaftClientReply> submit(RaftGroupId gid, Message msg,

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.runnel.server.common.PartitionId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -12,6 +14,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -27,18 +30,20 @@ final class RocksDatabase implements AutoCloseable {
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions cfOptions;
   private final RocksDB db;
-  private final List<ColumnFamilyHandle> columnFamilies;
+  private final ColumnFamilyHandle state;
+  private final BatchFamilies batches;
   private final RocksHandles handles;
   private final WriteOptions noWal = new WriteOptions().setDisableWAL(true);
   private final FlushOptions waitForFlush = new FlushOptions().setWaitForFlush(true);
 
   private RocksDatabase(DBOptions dbOptions, ColumnFamilyOptions cfOptions, RocksDB db,
-      List<ColumnFamilyHandle> columnFamilies, String context) {
+      ColumnFamilyHandle state, BatchFamilies batches, String context) {
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
     this.db = db;
-    this.columnFamilies = columnFamilies;
-    this.handles = new RocksHandles(db, columnFamilies.get(0), columnFamilies.get(1), context);
+    this.state = state;
+    this.batches = batches;
+    this.handles = new RocksHandles(db, state, batches, context);
   }
 
   /** Opens or creates the database in {@code dir}; on failure nothing stays allocated. */
@@ -49,11 +54,23 @@ final class RocksDatabase implements AutoCloseable {
     final ColumnFamilyOptions cfOptions = resources.newColumnFamilyOptions();
     final List<ColumnFamilyHandle> cfs = new ArrayList<>();
     try {
-      final RocksDB db = RocksDB.open(dbOptions, dir.toString(), List.of(
-          new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
-          new ColumnFamilyDescriptor(
-              RocksHandles.BATCHES.getBytes(StandardCharsets.UTF_8), cfOptions)), cfs);
-      return new RocksDatabase(dbOptions, cfOptions, db, cfs, context);
+      final List<byte[]> names = existingFamilies(dir);
+      final List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+      descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+      for (byte[] name : names) {
+        if (BatchFamilies.isBatchFamily(name)) {
+          descriptors.add(new ColumnFamilyDescriptor(name, cfOptions));
+        } else if (!Arrays.equals(name, RocksDB.DEFAULT_COLUMN_FAMILY)) {
+          throw new StorageException(context + ": unexpected column family '"
+              + new String(name, StandardCharsets.UTF_8) + "': not a store of this version");
+        }
+      }
+      final RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, cfs);
+      final BatchFamilies batches = new BatchFamilies(db, cfOptions);
+      for (int i = 1; i < descriptors.size(); i++) {
+        batches.opened(descriptors.get(i).getName(), cfs.get(i));
+      }
+      return new RocksDatabase(dbOptions, cfOptions, db, cfs.get(0), batches, context);
     } catch (RocksDBException | RuntimeException e) {
       cfs.forEach(ColumnFamilyHandle::close);
       cfOptions.close();
@@ -76,19 +93,33 @@ final class RocksDatabase implements AutoCloseable {
     db.verifyChecksum();
   }
 
-  /** Flushes the memtables of both column families as one atomic flush and waits for it. */
+  /** The column families in an existing database directory; none for a new one. */
+  private static List<byte[]> existingFamilies(Path dir) throws RocksDBException {
+    if (!Files.exists(dir.resolve("CURRENT"))) {
+      return List.of();
+    }
+    try (Options options = new Options()) {
+      return RocksDB.listColumnFamilies(options, dir.toString());
+    }
+  }
+
+  /** Flushes the memtables of every column family as one atomic flush and waits for it. */
   void flush() throws RocksDBException {
-    db.flush(waitForFlush, columnFamilies);
+    final List<ColumnFamilyHandle> all = new ArrayList<>();
+    all.add(state);
+    all.addAll(batches.all());
+    db.flush(waitForFlush, all);
   }
 
   /**
-   * Drops the batch files that lie entirely inside the given {@code [begin, end)} key ranges.
-   * Only for ranges below a log start that is already durable: the deletion is not part of any
-   * write batch and cannot be undone by a crash.
+   * Drops the partition's batch files that lie entirely inside {@code [begin, end)}. Only for a
+   * range below a log start that is already durable: the deletion is not part of any write batch
+   * and cannot be undone by a crash.
    */
-  void dropBatchFiles(List<byte[]> beginEndPairs) throws RocksDBException {
-    if (!beginEndPairs.isEmpty()) {
-      db.deleteFilesInRanges(handles.batches(), beginEndPairs, false);
+  void dropBatchFiles(PartitionId p, byte[] begin, byte[] end) throws RocksDBException {
+    final ColumnFamilyHandle cf = batches.get(p);
+    if (cf != null) {
+      db.deleteFilesInRanges(cf, List.of(begin, end), false);
     }
   }
 
@@ -105,7 +136,8 @@ final class RocksDatabase implements AutoCloseable {
   public void close() throws RocksDBException {
     try {
       // RocksDB wants the column family handles released before the database.
-      columnFamilies.forEach(ColumnFamilyHandle::close);
+      batches.close();
+      state.close();
       db.closeE();
     } finally {
       db.close();

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -142,7 +143,7 @@ public final class RocksDbPartitionStore implements PartitionStore {
         }
         final long base = a.result().baseOffset();
         final long maxTs = b.header().maxTimestampMs();
-        wb.put(handles.batches(), StoreKeys.batch(p, new BatchKey(base,
+        wb.put(handles.batches().getOrCreate(p), StoreKeys.batch(p, new BatchKey(base,
             b.header().recordCount(), maxTs, b.batch().length)), b.batch());
         if (a.newMaxTimestamp()) {
           wb.put(handles.state(), StoreKeys.time(p, maxTs, base), new byte[0]);
@@ -284,7 +285,7 @@ public final class RocksDbPartitionStore implements PartitionStore {
   }
 
   /**
-   * Flushes both column families atomically, then drops the data files that lie wholly below each
+   * Flushes every column family atomically, then drops the data files that lie wholly below each
    * partition's log start (trimmed batches), which the flush has just made durable.
    */
   @Override
@@ -293,15 +294,17 @@ public final class RocksDbPartitionStore implements PartitionStore {
     try {
       ensureOpen();
       // Log starts read before the flush are covered by it, so dropping below them is safe.
-      final List<byte[]> trimmed = new ArrayList<>();
+      final Map<PartitionId, Long> trimmed = new HashMap<>();
       published.forEach((p, o) -> {
         if (o.logStartOffset() > 0) {
-          trimmed.add(StoreKeys.prefix(StoreKeys.BATCH, p));
-          trimmed.add(StoreKeys.batchAt(p, o.logStartOffset()));
+          trimmed.put(p, o.logStartOffset());
         }
       });
       database.flush();
-      database.dropBatchFiles(trimmed);
+      for (Map.Entry<PartitionId, Long> t : trimmed.entrySet()) {
+        database.dropBatchFiles(t.getKey(), StoreKeys.prefix(StoreKeys.BATCH, t.getKey()),
+            StoreKeys.batchAt(t.getKey(), t.getValue()));
+      }
     } catch (RocksDBException e) {
       throw StorageException.of(context + ": flush failed", e);
     } finally {

@@ -1,27 +1,29 @@
 package dev.runnel.server.storage;
 
+import dev.runnel.server.common.PartitionId;
+
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 
 /**
  * The open database of a {@link RocksDbPartitionStore}: column family {@code default} holds the
- * small, often rewritten state (format, applied index, metas, time index, producers) and column
- * family {@value #BATCHES} holds only batches. Keeping batches apart means their keys only grow
- * within a partition, so flushed files do not overlap and compaction moves them down the levels
- * without rewriting them.
+ * small, often rewritten state (format, applied index, metas, time index, producers); each
+ * partition's batches have a column family of their own (see {@link BatchFamilies}).
  *
  * @param context "partition store DIR", the prefix of error messages
  */
-record RocksHandles(RocksDB db, ColumnFamilyHandle state, ColumnFamilyHandle batches,
+record RocksHandles(RocksDB db, ColumnFamilyHandle state, BatchFamilies batches,
     String context) {
-
-  static final String BATCHES = "batches";
 
   RocksScan scanState(byte[] lower, byte[] upper) {
     return new RocksScan(db, state, context, lower, upper);
   }
 
-  RocksScan scanBatches(byte[] lower, byte[] upper) {
-    return new RocksScan(db, batches, context, lower, upper);
+  /** Scans the partition's batches; a partition that never had one scans as empty. */
+  RocksScan scanBatches(PartitionId p, byte[] lower, byte[] upper) {
+    final ColumnFamilyHandle cf = batches.get(p);
+    // No family yet: an empty range of the state family stands in for an empty log.
+    return cf != null ? new RocksScan(db, cf, context, lower, upper)
+        : new RocksScan(db, state, context, upper, upper);
   }
 }

@@ -33,7 +33,7 @@ final class RocksLogReader {
    */
   List<StoredBatch> read(PartitionId p, long from, long logStart, long next, int maxBytes) {
     final List<StoredBatch> out = new ArrayList<>();
-    try (RocksScan scan = handles.scanBatches(StoreKeys.batchAt(p, logStart),
+    try (RocksScan scan = handles.scanBatches(p, StoreKeys.batchAt(p, logStart),
         StoreKeys.batchAt(p, next))) {
       scan.it().seekForPrev(StoreKeys.batchSeekForPrev(p, from));
       if (!scan.valid() || StoreKeys.decodeBatch(scan.it().key()).lastOffset() < from) {

@@ -74,11 +74,9 @@ final class RocksStoreLoader {
     }
     final byte[] lowest = {0};
     final byte[] highest = {(byte) 0xFF};
-    try (RocksScan state = h.scanState(lowest, highest);
-        RocksScan batches = h.scanBatches(lowest, highest)) {
+    try (RocksScan state = h.scanState(lowest, highest)) {
       state.it().seekToFirst();
-      batches.it().seekToFirst();
-      if (state.valid() || batches.valid()) {
+      if (state.valid() || !h.batches().all().isEmpty()) {
         throw new StorageException(context + " is not empty but has no format marker: "
             + "not a Runnel partition store");
       }
@@ -106,7 +104,7 @@ final class RocksStoreLoader {
    */
   private static void checkBatchRange(RocksHandles h, PartitionId p, PartitionState s) {
     final byte[] prefix = StoreKeys.prefix(StoreKeys.BATCH, p);
-    try (RocksScan scan = h.scanBatches(StoreKeys.batchAt(p, s.logStartOffset()),
+    try (RocksScan scan = h.scanBatches(p, StoreKeys.batchAt(p, s.logStartOffset()),
         StoreKeys.prefixEnd(prefix))) {
       scan.it().seekToFirst();
       final BatchKey first = scan.valid() ? StoreKeys.decodeBatch(scan.it().key()) : null;

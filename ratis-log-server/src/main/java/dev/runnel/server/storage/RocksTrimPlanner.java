@@ -46,7 +46,7 @@ final class RocksTrimPlanner {
     long removedBytes = 0;
     long removedBatches = 0;
     long newLogStart = s.nextOffset();
-    try (RocksScan scan = h.scanBatches(StoreKeys.batchAt(p, s.logStartOffset()),
+    try (RocksScan scan = h.scanBatches(p, StoreKeys.batchAt(p, s.logStartOffset()),
         StoreKeys.batchAt(p, s.nextOffset()))) {
       long expectedBase = s.logStartOffset();
       for (scan.it().seek(StoreKeys.batchAt(p, expectedBase)); scan.valid(); scan.it().next()) {
@@ -102,7 +102,7 @@ final class RocksTrimPlanner {
   private static long reindex(RocksHandles h, PartitionId p, long from, long to, WriteBatch wb)
       throws RocksDBException {
     long running = -1;
-    try (RocksScan scan = h.scanBatches(StoreKeys.batchAt(p, from), StoreKeys.batchAt(p, to))) {
+    try (RocksScan scan = h.scanBatches(p, StoreKeys.batchAt(p, from), StoreKeys.batchAt(p, to))) {
       for (scan.it().seekToFirst(); scan.valid(); scan.it().next()) {
         final BatchKey k = StoreKeys.decodeBatch(scan.it().key());
         if (k.maxTimestampMs() > running) {

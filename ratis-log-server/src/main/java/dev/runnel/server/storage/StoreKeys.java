@@ -37,7 +37,7 @@ final class StoreKeys {
   static final byte TIME = 0x04;
   static final byte PRODUCER = 0x05;
 
-  static final String FORMAT_VALUE = "runnel.partition-store.v1";
+  static final String FORMAT_VALUE = "runnel.partition-store.v2";
 
   static final int PARTITION_PREFIX_BYTES = 1 + 16 + 4;
   static final int BATCH_KEY_BYTES = PARTITION_PREFIX_BYTES + 8 + 4 + 8 + 4;
