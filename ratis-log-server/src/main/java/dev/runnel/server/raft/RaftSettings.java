@@ -18,6 +18,9 @@ import org.apache.ratis.util.TimeDuration;
  */
 public final class RaftSettings {
 
+  /** Ratis log preallocation chunk: small, see {@link #build}. */
+  static final int PREALLOCATE_BYTES = 4 << 10;
+
   private RaftSettings() {}
 
   public static RaftProperties build(ServerConfig c, File raftDir) {
@@ -46,7 +49,10 @@ public final class RaftSettings {
     RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, appenderLimit);
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(
         Math.max(c.raftSegmentBytes(), maxEntry * 2)));
-    RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(64 << 10));
+    // Ratis zero-fills each preallocated chunk; the zeros past the data are fsynced with it and
+    // written again when data lands there. A chunk no larger than one write keeps that to about one
+    // page per fsync (measured: 64 KiB chunks cost ~1x the payload in extra disk writes).
+    RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(PREALLOCATE_BYTES));
     RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
     RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(Math.max(8L << 20, maxEntry * 2)));
     RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf(64L << 20));
