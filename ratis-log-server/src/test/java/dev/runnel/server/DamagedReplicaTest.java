@@ -39,7 +39,8 @@ class DamagedReplicaTest {
 
   @Test
   void bitFlipInStoreIsFoundAtStartReportedAndRebuiltOnceAMajorityIsBack() throws Exception {
-    try (LocalCluster cluster = LocalCluster.start(5, dir, Map.of("storage.verify.on.start", "always"));
+    try (LocalCluster cluster = LocalCluster.start(5, dir, Map.of("storage.verify.on.start", "always",
+        "raft.groups.per.topic", "5"));
         TestClient c = new TestClient(cluster.brokers().get(0).clientAddress())) {
       TopicDescription t = ClusterFixture.createTopic(c, "flip", 5, 3);
       int p = partitionOn(t, 3, 4);
@@ -75,7 +76,8 @@ class DamagedReplicaTest {
 
   @Test
   void truncatedRaftLogAndDamageFoundByAReadAreQuarantinedAndRebuilt() throws Exception {
-    try (LocalCluster cluster = LocalCluster.start(5, dir, Map.of("storage.verify.on.start", "never"));
+    try (LocalCluster cluster = LocalCluster.start(5, dir, Map.of("storage.verify.on.start", "never",
+        "raft.groups.per.topic", "5"));
         TestClient c = new TestClient(cluster.brokers().get(0).clientAddress())) {
       TopicDescription t = ClusterFixture.createTopic(c, "cut", 5, 3);
       int p = partitionOn(t, 3, 4);
@@ -122,7 +124,10 @@ class DamagedReplicaTest {
     }
   }
 
-  /** A partition whose replicas include both given brokers (placement is round robin). */
+  /**
+   * A partition whose replicas include both given brokers (placement is round robin; the tests
+   * give each of the 5 partitions a group of its own so that one exists).
+   */
   private static int partitionOn(TopicDescription t, int a, int b) {
     for (int p = 0; p < t.getPartitionsCount(); p++) {
       List<Integer> r = t.getPartitions(p).getReplicasList();

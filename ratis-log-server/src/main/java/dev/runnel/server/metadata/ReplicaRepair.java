@@ -37,11 +37,20 @@ import org.slf4j.LoggerFactory;
  */
 final class ReplicaRepair {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaRepair.class);
+  /**
+   * Failed attempts to add a rebuilt replica back before leadership moves to another healthy
+   * replica. Seen in CI with Ratis 3.3: a leader whose earlier reconfiguration ended kept a stale
+   * pending request and refused every later one (IllegalStateException from its pending-request
+   * check) until it stopped leading; a new leader starts with no pending reconfiguration.
+   */
+  static final int FAILURES_BEFORE_LEADER_MOVE = 10;
 
   private final ClusterState state;
   private final MetadataClient metadata;
   private final GroupAdmin admin;
   private final LongSupplier clockMs;
+  /** Consecutive failed attempts to add a rebuilt replica back, by group id. */
+  private final Map<String, Integer> failures = new java.util.HashMap<>();
 
   ReplicaRepair(ClusterState state, MetadataClient metadata, GroupAdmin admin, LongSupplier clockMs) {
     this.state = state;
@@ -90,6 +99,7 @@ final class ReplicaRepair {
         }
         GroupAdmin.Conf conf = admin.conf(healthy.get(0), gid);
         if (!conf.changing() && conf.brokers().contains(b.getId())) {
+          failures.remove(gid);
           metadata.submit(MetadataCommand.newBuilder().setReplicaRepaired(ReplicaRepaired.newBuilder()
               .setPartition(PartitionKeys.toKey(id)).setBrokerId(b.getId())).build());
           LOG.info("{}-{}: replica on broker {} rebuilt and voting again", topic, id.partition(), b.getId());
@@ -100,7 +110,28 @@ final class ReplicaRepair {
       } catch (IOException e) {
         LOG.info("{}-{}: rebuild of the replica on broker {} not finished yet: {}", topic,
             id.partition(), b.getId(), e.getMessage());
+        if (failures.merge(gid, 1, Integer::sum) >= FAILURES_BEFORE_LEADER_MOVE) {
+          failures.remove(gid);
+          moveLeader(topic, id, gid, healthy);
+        }
       }
+    }
+  }
+
+  /** Moves the group's leadership to another healthy replica (see FAILURES_BEFORE_LEADER_MOVE). */
+  private void moveLeader(String topic, PartitionId id, String gid, List<BrokerRecord> healthy) {
+    int leader = state.leader(id).map(l -> l.getLeaderId()).orElse(-1);
+    Optional<BrokerRecord> target = healthy.stream().filter(h -> h.getId() != leader).findFirst();
+    if (target.isEmpty()) {
+      return;
+    }
+    try {
+      admin.transferLeadership(gid, healthy, target.get());
+      LOG.warn("{}-{}: replica rebuild kept failing under leader {}; moved leadership to broker {}",
+          topic, id.partition(), leader, target.get().getId());
+    } catch (IOException e) {
+      LOG.info("{}-{}: moving leadership to broker {} failed: {}", topic, id.partition(),
+          target.get().getId(), e.getMessage());
     }
   }
 
