@@ -131,6 +131,7 @@ public final class RocksDbPartitionStore implements PartitionStore {
   public List<AppendResult> append(AppliedIndex at, List<BatchAppend> batches) {
     StoreArgs.checkBatches(batches);
     return mutate(at, (wb, touched) -> {
+      handles.batches().ensure(batches.stream().map(BatchAppend::partition).toList());
       final List<AppendResult> results = new ArrayList<>(batches.size());
       for (BatchAppend b : batches) {
         final PartitionId p = b.partition();
@@ -143,7 +144,7 @@ public final class RocksDbPartitionStore implements PartitionStore {
         }
         final long base = a.result().baseOffset();
         final long maxTs = b.header().maxTimestampMs();
-        wb.put(handles.batches().getOrCreate(p), StoreKeys.batch(p, new BatchKey(base,
+        wb.put(handles.batches().get(p), StoreKeys.batch(p, new BatchKey(base,
             b.header().recordCount(), maxTs, b.batch().length)), b.batch());
         if (a.newMaxTimestamp()) {
           wb.put(handles.state(), StoreKeys.time(p, maxTs, base), new byte[0]);

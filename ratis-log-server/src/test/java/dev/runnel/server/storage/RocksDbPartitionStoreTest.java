@@ -156,6 +156,28 @@ class RocksDbPartitionStoreTest extends PartitionStoreContractTest {
     assertTrue(live < retained + 3 * 4 * MIB, "live files " + live + " for " + retained + " retained");
   }
 
+  /** A group serving many partitions: each gets its family, and a reopen finds them all. */
+  @Test
+  void manyPartitionsInOneEntryGetTheirOwnFamiliesAndSurviveAReopen() throws IOException {
+    final Path dir = newDir();
+    final List<PartitionStore.BatchAppend> appends = new ArrayList<>();
+    for (int p = 0; p < 500; p++) {
+      appends.add(TestBatches.append(new PartitionId(P0.topicId(), p), batch(1, p)));
+    }
+    PartitionStore s = open(dir, 10);
+    s.append(new AppliedIndex(1, 1), appends);
+    s.append(new AppliedIndex(1, 2), appends);
+    s.close();
+    s = open(dir, 10);
+    for (int p = 0; p < 500; p++) {
+      final List<StoredBatch> stored = readAll(s, new PartitionId(P0.topicId(), p));
+      assertEquals(2, stored.size(), "partition " + p);
+      assertArrayEquals(batch(1, p), stored.get(1).batch());
+    }
+    assertEquals(500, ((RocksDbPartitionStore) s).handles().batches().all().size());
+    s.close();
+  }
+
   @Test
   void checkpointInstalledInPlaceOfTheStoreDirectoryOpens() throws IOException {
     final Path dir = newDir();
