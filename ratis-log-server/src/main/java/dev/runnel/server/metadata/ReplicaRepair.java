@@ -113,6 +113,7 @@ final class ReplicaRepair {
         if (failures.merge(gid, 1, Integer::sum) >= FAILURES_BEFORE_LEADER_MOVE) {
           failures.remove(gid);
           moveLeader(topic, id, gid, healthy);
+          restartIfStuck(topic, id, gid, b, healthy, groups);
         }
       }
     }
@@ -132,6 +133,36 @@ final class ReplicaRepair {
     } catch (IOException e) {
       LOG.info("{}-{}: moving leadership to broker {} failed: {}", topic, id.partition(),
           target.get().getId(), e.getMessage());
+    }
+  }
+
+  /**
+   * Starts the rebuild over when the new member cannot finish it: seen in CI, the empty member on
+   * {@code b} was closed by Ratis while being caught up, and a member that answers (with errors)
+   * never hits Ratis's staging timeout. Removing it is safe only while it cannot vote or be caught
+   * up: its member is closed, and every healthy member reports a stable configuration without it
+   * (a configuration takes effect where it is appended, so none has begun adding it).
+   * The next pass creates a fresh empty member and adds it again.
+   */
+  private void restartIfStuck(String topic, PartitionId id, String gid, BrokerRecord b,
+      List<BrokerRecord> healthy, Set<String> groups) {
+    if (!admin.isClosed(b, gid)) {
+      return;  // the new member runs: Ratis is still bringing it up to date
+    }
+    try {
+      for (BrokerRecord h : healthy) {
+        GroupAdmin.Conf c = admin.conf(h, gid);
+        if (c.changing() || c.brokers().contains(b.getId())) {
+          return;
+        }
+      }
+      admin.remove(b, gid);
+      groups.remove(gid);
+      LOG.warn("{}-{}: the new replica on broker {} stopped while being brought up to date; "
+          + "removed it, the rebuild starts over", topic, id.partition(), b.getId());
+    } catch (IOException e) {
+      LOG.info("{}-{}: could not restart the rebuild on broker {}: {}", topic, id.partition(),
+          b.getId(), e.getMessage());
     }
   }
 

@@ -146,6 +146,26 @@ public final class GroupAdmin implements Closeable {
         "remove group " + groupId + " from broker " + b.getId());
   }
 
+  /**
+   * Whether the group's member on {@code b} exists but is closed (Ratis answers its requests with
+   * "not in [STARTING, RUNNING]"). A follower that runs answers a read with NotLeader instead.
+   */
+  public boolean isClosed(BrokerRecord b, String groupId) {
+    try (RaftClient c = RaftClient.newBuilder().setProperties(props)
+        .setRaftGroup(group(groupId, List.of(b))).setRetryPolicy(RetryPolicies.noRetry()).build()) {
+      c.io().sendReadOnly(org.apache.ratis.protocol.Message.EMPTY, GroupIds.peerId(b.getId()));
+      return false;
+    } catch (IOException | RuntimeException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof org.apache.ratis.protocol.exceptions.ServerNotReadyException
+            && String.valueOf(t.getMessage()).contains("CLOSED")) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
   /** Asks the group to move leadership to {@code target}. */
   public void transferLeadership(String groupId, List<BrokerRecord> replicas, BrokerRecord target)
       throws IOException {
