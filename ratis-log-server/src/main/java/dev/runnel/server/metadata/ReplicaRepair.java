@@ -110,10 +110,12 @@ final class ReplicaRepair {
       } catch (IOException e) {
         LOG.info("{}-{}: rebuild of the replica on broker {} not finished yet: {}", topic,
             id.partition(), b.getId(), e.getMessage());
+        if (groups.contains(gid)) {
+          restartIfStuck(topic, id, gid, b, healthy, groups);
+        }
         if (failures.merge(gid, 1, Integer::sum) >= FAILURES_BEFORE_LEADER_MOVE) {
           failures.remove(gid);
           moveLeader(topic, id, gid, healthy);
-          restartIfStuck(topic, id, gid, b, healthy, groups);
         }
       }
     }
@@ -138,8 +140,10 @@ final class ReplicaRepair {
 
   /**
    * Starts the rebuild over when the new member cannot finish it: seen in CI, the empty member on
-   * {@code b} was closed by Ratis while being caught up, and a member that answers (with errors)
-   * never hits Ratis's staging timeout. Removing it is safe only while it cannot vote or be caught
+   * {@code b} closed itself when the leader did not start catching it up within an election
+   * timeout (Ratis 3.3: a member outside the configuration runs its election timer, stands, finds
+   * itself NOT_IN_CONF and shuts down), and a member that answers, even with errors, never hits
+   * Ratis's staging timeout. Removing it is safe only while it cannot vote or be caught
    * up: its member is closed, and every healthy member reports a stable configuration without it
    * (a configuration takes effect where it is appended, so none has begun adding it).
    * The next pass creates a fresh empty member and adds it again.
