@@ -157,6 +157,9 @@ final class ReplicaRepair {
       for (BrokerRecord h : healthy) {
         GroupAdmin.Conf c = admin.conf(h, gid);
         if (c.changing() || c.brokers().contains(b.getId())) {
+          LOG.info("{}-{}: the new replica on broker {} is closed, but broker {} sees configuration "
+              + "{}{}: not starting over yet", topic, id.partition(), b.getId(), h.getId(),
+              c.brokers(), c.changing() ? " (changing)" : "");
           return;
         }
       }
