@@ -140,10 +140,9 @@ final class ReplicaRepair {
 
   /**
    * Starts the rebuild over when the new member cannot finish it: seen in CI, the empty member on
-   * {@code b} closed itself when the leader did not start catching it up within an election
-   * timeout (Ratis 3.3: a member outside the configuration runs its election timer, stands, finds
-   * itself NOT_IN_CONF and shuts down), and a member that answers, even with errors, never hits
-   * Ratis's staging timeout. Removing it is safe only while it cannot vote or be caught
+   * {@code b} closed itself, likely because a leader began catching it up and then stopped (Ratis
+   * 3.3: the member's election timer fires, it stands, finds itself NOT_IN_CONF and shuts down),
+   * and a member that answers, even with errors, never hits Ratis's staging timeout. Removing it is safe only while it cannot vote or be caught
    * up: its member is closed, and every healthy member reports a stable configuration without it
    * (a configuration takes effect where it is appended, so none has begun adding it).
    * The next pass creates a fresh empty member and adds it again.
