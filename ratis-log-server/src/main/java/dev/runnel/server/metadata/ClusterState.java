@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -195,7 +196,7 @@ public final class ClusterState {
 
   /** The distinct Raft groups of a topic, each as the assignment of its anchor partition. */
   public static List<PartitionAssignment> groupsOf(TopicRecord t) {
-    Map<String, PartitionAssignment> first = new java.util.LinkedHashMap<>();
+    Map<String, PartitionAssignment> first = new LinkedHashMap<>();
     for (PartitionAssignment p : t.getPartitionsList()) {
       first.putIfAbsent(p.getRaftGroupId(), p);
     }

@@ -10,6 +10,7 @@ import dev.runnel.server.common.PartitionId;
 import dev.runnel.server.common.PartitionKeys;
 import dev.runnel.server.raft.GroupAdmin;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +51,7 @@ final class ReplicaRepair {
   private final GroupAdmin admin;
   private final LongSupplier clockMs;
   /** Consecutive failed attempts to add a rebuilt replica back, by group id. */
-  private final Map<String, Integer> failures = new java.util.HashMap<>();
+  private final Map<String, Integer> failures = new HashMap<>();
 
   ReplicaRepair(ClusterState state, MetadataClient metadata, GroupAdmin admin, LongSupplier clockMs) {
     this.state = state;
@@ -142,10 +143,11 @@ final class ReplicaRepair {
    * Starts the rebuild over when the new member cannot finish it: seen in CI, the empty member on
    * {@code b} closed itself, likely because a leader began catching it up and then stopped (Ratis
    * 3.3: the member's election timer fires, it stands, finds itself NOT_IN_CONF and shuts down),
-   * and a member that answers, even with errors, never hits Ratis's staging timeout. Removing it is safe only while it cannot vote or be caught
-   * up: its member is closed, and every healthy member reports a stable configuration without it
-   * (a configuration takes effect where it is appended, so none has begun adding it).
-   * The next pass creates a fresh empty member and adds it again.
+   * and a member that answers, even with errors, never hits Ratis's staging timeout. Removing it
+   * is safe only while it cannot vote or be caught up: its member is closed, and every healthy
+   * member reports a stable configuration without it (a configuration takes effect where it is
+   * appended, so none has begun adding it). The next pass creates a fresh empty member and adds
+   * it again.
    */
   private void restartIfStuck(String topic, PartitionId id, String gid, BrokerRecord b,
       List<BrokerRecord> healthy, Set<String> groups) {

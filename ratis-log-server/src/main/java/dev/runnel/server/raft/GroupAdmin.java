@@ -19,11 +19,13 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.util.TimeDuration;
 
@@ -153,11 +155,11 @@ public final class GroupAdmin implements Closeable {
   public boolean isClosed(BrokerRecord b, String groupId) {
     try (RaftClient c = RaftClient.newBuilder().setProperties(props)
         .setRaftGroup(group(groupId, List.of(b))).setRetryPolicy(RetryPolicies.noRetry()).build()) {
-      c.io().sendReadOnly(org.apache.ratis.protocol.Message.EMPTY, GroupIds.peerId(b.getId()));
+      c.io().sendReadOnly(Message.EMPTY, GroupIds.peerId(b.getId()));
       return false;
     } catch (IOException | RuntimeException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t instanceof org.apache.ratis.protocol.exceptions.ServerNotReadyException
+        if (t instanceof ServerNotReadyException
             && String.valueOf(t.getMessage()).contains("CLOSED")) {
           return true;
         }
