@@ -189,7 +189,8 @@ public final class Broker implements AutoCloseable {
     grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(), config.clientPort()))
         .maxInboundMessageSize(config.maxRequestBytes())
         .addService(ServerInterceptors.intercept(
-            new LogServiceGrpcImpl(produce, fetch, offsets, info, subs, config.maxInflightRequests()),
+            new LogServiceGrpcImpl(produce, fetch, offsets, info, subs, config.maxInflightRequests())
+                .definition(),
             new Forwarding()))
         .addService(new AdminServiceGrpcImpl(admin, info))
         .addService(health.getHealthService())

@@ -19,6 +19,7 @@ import dev.runnel.server.service.ClusterInfoHandler;
 import dev.runnel.server.service.FetchHandler;
 import dev.runnel.server.service.OffsetsHandler;
 import dev.runnel.server.service.ProduceHandler;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +45,15 @@ public final class LogServiceGrpcImpl extends LogServiceGrpc.LogServiceImplBase 
     this.subscriptions = subscriptions;
     this.inflight = new Semaphore(maxInflight);
     this.maxInflight = maxInflight;
+  }
+
+  /**
+   * The service to register: as generated, except that produce requests share the bytes they
+   * were read into instead of copying every batch out of them (see {@link AliasingMarshaller}).
+   */
+  public ServerServiceDefinition definition() {
+    return AliasingMarshaller.aliasRequests(bindService(), LogServiceGrpc.getProduceMethod(),
+        ProduceRequest.parser());
   }
 
   @Override

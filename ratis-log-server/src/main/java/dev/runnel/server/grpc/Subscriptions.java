@@ -112,7 +112,7 @@ public final class Subscriptions {
 
     private long recordCount(dev.runnel.proto.v1.FetchedBatch b) {
       try {
-        return dev.runnel.server.record.BatchHeaders.read(b.getBatch().asReadOnlyByteBuffer()).recordCount();
+        return dev.runnel.server.record.BatchHeaders.read(b.getBatch()).recordCount();
       } catch (java.io.IOException e) {
         throw new ServiceException(ErrorCode.STORAGE_ERROR, "stored batch unreadable at " + b.getBaseOffset());
       }

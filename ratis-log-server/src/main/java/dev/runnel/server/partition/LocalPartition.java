@@ -99,7 +99,7 @@ public final class LocalPartition implements Replica {
       throw translate(r.getException());
     }
     try {
-      return PartitionReply.parseFrom(RaftMessages.buffer(r.getMessage()));
+      return RaftMessages.parse(r.getMessage(), PartitionReply.parser());
     } catch (IOException e) {
       throw new ServiceException(ErrorCode.UNKNOWN_SERVER_ERROR, "unreadable reply from " + gid);
     }

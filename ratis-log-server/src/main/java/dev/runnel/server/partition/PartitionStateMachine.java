@@ -148,8 +148,9 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
     }
     PartitionCommand cmd;
     try {
-      cmd = PartitionCommand.parseFrom(
-          RaftMessages.buffer(entry.getStateMachineLogEntry().getLogData()));
+      // A view of the entry's bytes: the batches are copied once, into the store's write batch.
+      cmd = RaftMessages.parse(entry.getStateMachineLogEntry().getLogData(),
+          PartitionCommand.parser());
     } catch (IOException e) {
       // Every replica sees the same bytes and skips the same way, so replicas stay identical.
       LOG.error("{}: unreadable entry at {}; recorded as applied without effect", getGroupId(), at, e);
@@ -185,7 +186,7 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
       ByteString bytes = b.getBatch();
       try {
         appends.add(new BatchAppend(PartitionKeys.toId(b.getPartition()),
-            BatchHeaders.read(bytes.asReadOnlyByteBuffer()), bytes.toByteArray()));
+            BatchHeaders.read(bytes), bytes.toByteArray()));
       } catch (IOException e) {
         throw new IllegalStateException("batch at " + at + " was validated but cannot be read", e);
       }

@@ -58,15 +58,16 @@ public final class BatchValidator {
   }
 
   /**
-   * Validates one serialized batch.
+   * Validates one serialized batch in place: the records are read through views of {@code batch},
+   * never copied (a produce request's batches arrive as views of the request's bytes).
    *
-   * @return the batch's header; {@link BatchHeader#sizeBytes()} is {@code batch.length}
+   * @return the batch's header; {@link BatchHeader#sizeBytes()} is {@code batch.size()}
    * @throws InvalidBatchException naming the first problem found
    */
-  public BatchHeader validate(byte[] batch) throws InvalidBatchException {
+  public BatchHeader validate(ByteString batch) throws InvalidBatchException {
     Objects.requireNonNull(batch, "batch");
-    if (batch.length > limits.maxBatchBytes()) {
-      throw invalid(ErrorCode.BATCH_TOO_LARGE, "batch is " + batch.length
+    if (batch.size() > limits.maxBatchBytes()) {
+      throw invalid(ErrorCode.BATCH_TOO_LARGE, "batch is " + batch.size()
           + " bytes, above the limit of " + limits.maxBatchBytes() + " bytes");
     }
     final RecordBatch parsed = parse(batch);
@@ -74,16 +75,16 @@ public final class BatchValidator {
     checkProducer(parsed);
     checkCrc(parsed);
     if (parsed.getCompression() == Compression.COMPRESSION_NONE
-        && batch.length > limits.maxRecordBytes()) {
+        && batch.size() > limits.maxRecordBytes()) {
       checkRecordSizes(parsed.getRecords());
     }
     return new BatchHeader(parsed.getFormatVersion(), parsed.getCrc(), parsed.getRecordCount(),
         parsed.getBaseTimestampMs(), parsed.getMaxTimestampMs(), parsed.getCompression(),
-        parsed.getProducerId(), parsed.getProducerEpoch(), parsed.getBaseSequence(), batch.length);
+        parsed.getProducerId(), parsed.getProducerEpoch(), parsed.getBaseSequence(), batch.size());
   }
 
-  private static RecordBatch parse(byte[] batch) throws InvalidBatchException {
-    final CodedInputStream in = CodedInputStream.newInstance(batch);
+  private static RecordBatch parse(ByteString batch) throws InvalidBatchException {
+    final CodedInputStream in = batch.newCodedInput();
     // Aliasing makes the `records` ByteString a view of `batch` instead of a copy.
     in.enableAliasing(true);
     try {

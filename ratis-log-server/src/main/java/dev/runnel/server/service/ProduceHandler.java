@@ -140,7 +140,7 @@ public final class ProduceHandler {
       TopicRecord topic = topics.topic(b.getTopic());
       int partition = b.hasPartition() ? b.getPartition() : choose(topic, b);
       s.target = topics.resolve(topic, partition);
-      s.recordCount = new BatchValidator(limits.batchLimits(topic)).validate(b.getBatch().toByteArray())
+      s.recordCount = new BatchValidator(limits.batchLimits(topic)).validate(b.getBatch())
           .recordCount();
     } catch (ServiceException e) {
       s.result = error(s, e.code(), e.getMessage());

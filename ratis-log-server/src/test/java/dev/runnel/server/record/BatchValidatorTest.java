@@ -20,7 +20,7 @@ class BatchValidatorTest {
 
   private InvalidBatchException rejected(byte[] batch, ErrorCode expected) {
     final InvalidBatchException e =
-        assertThrows(InvalidBatchException.class, () -> validator.validate(batch));
+        assertThrows(InvalidBatchException.class, () -> validator.validate(ByteString.copyFrom(batch)));
     assertEquals(expected, e.code(), e.getMessage());
     return e;
   }
@@ -33,7 +33,7 @@ class BatchValidatorTest {
   void validBatchYieldsItsHeader() throws Exception {
     final byte[] bytes = TestBatches.builder().records(3).baseTimestamp(5_000)
         .producer(42, 1, 7).compression(Compression.COMPRESSION_ZSTD).build();
-    final BatchHeader h = validator.validate(bytes);
+    final BatchHeader h = validator.validate(ByteString.copyFrom(bytes));
     assertEquals(1, h.formatVersion());
     assertEquals(3, h.recordCount());
     assertEquals(5_000, h.baseTimestampMs());
@@ -131,7 +131,7 @@ class BatchValidatorTest {
   @Test
   void sequenceFieldsAreIgnoredWithoutProducerId() throws Exception {
     final byte[] b = TestBatches.builder().producer(0, -1, -1).build();
-    assertEquals(0, validator.validate(b).producerId());
+    assertEquals(0, validator.validate(ByteString.copyFrom(b)).producerId());
   }
 
   @Test
@@ -145,7 +145,7 @@ class BatchValidatorTest {
   void largeUncompressedBatchOfSmallRecordsIsAccepted() throws Exception {
     final byte[] b = TestBatches.builder().records(100).valueBytes(50).build();
     assertTrue(b.length > SMALL.maxRecordBytes());
-    assertEquals(100, validator.validate(b).recordCount());
+    assertEquals(100, validator.validate(ByteString.copyFrom(b)).recordCount());
   }
 
   @Test
@@ -153,7 +153,7 @@ class BatchValidatorTest {
     // Documented limitation: the broker does not decompress, so it cannot see record sizes.
     final byte[] b = TestBatches.builder().records(1).valueBytes(5_000)
         .compression(Compression.COMPRESSION_LZ4).build();
-    assertEquals(1, validator.validate(b).recordCount());
+    assertEquals(1, validator.validate(ByteString.copyFrom(b)).recordCount());
   }
 
   @Test
@@ -176,7 +176,7 @@ class BatchValidatorTest {
     out.writeBytes(1, ByteString.copyFrom(new byte[10]));
     out.flush();
     final byte[] b = TestBatches.builder().rawRecords(bytes.toByteArray()).build();
-    assertEquals(1, validator.validate(b).recordCount());
+    assertEquals(1, validator.validate(ByteString.copyFrom(b)).recordCount());
   }
 
   @Test

@@ -40,7 +40,7 @@ public final class TestBatches {
   /** The header of a batch, validated with {@link #LIMITS}; fails the test if it is invalid. */
   public static BatchHeader header(byte[] batch) {
     try {
-      return VALIDATOR.validate(batch);
+      return VALIDATOR.validate(ByteString.copyFrom(batch));
     } catch (InvalidBatchException e) {
       throw new AssertionError("test batch is invalid: " + e.code() + " " + e.getMessage(), e);
     }

@@ -3,6 +3,7 @@ package dev.runnel.client.internals.record;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.runnel.client.CompressionType;
 import dev.runnel.client.errors.CorruptRecordException;
 import dev.runnel.client.errors.UnsupportedCompressionTypeException;
@@ -55,12 +56,15 @@ public final class Codecs {
    * Decompresses at most {@code maxBytes}; more is treated as a corrupt (or hostile) batch rather than
    * risking an OutOfMemoryError.
    */
-  public static byte[] decompress(ByteString data, Compression codec, int maxBytes) {
+  public static ByteString decompress(ByteString data, Compression codec, int maxBytes) {
     try {
       return switch (codec) {
-        case COMPRESSION_NONE -> data.toByteArray();
-        case COMPRESSION_LZ4 -> readBounded(new LZ4FrameInputStream(data.newInput()), maxBytes);
-        case COMPRESSION_ZSTD -> readBounded(new ZstdInputStreamNoFinalizer(data.newInput()), maxBytes);
+        // Uncompressed records are used where they are: no copy.
+        case COMPRESSION_NONE -> data;
+        case COMPRESSION_LZ4 -> UnsafeByteOperations.unsafeWrap(
+            readBounded(new LZ4FrameInputStream(data.newInput()), maxBytes));
+        case COMPRESSION_ZSTD -> UnsafeByteOperations.unsafeWrap(
+            readBounded(new ZstdInputStreamNoFinalizer(data.newInput()), maxBytes));
         default -> throw new UnsupportedCompressionTypeException("the batch uses codec " + codec
             + ", which this client does not support");
       };

@@ -1,6 +1,7 @@
 package dev.runnel.client.internals.record;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.runnel.client.Header;
@@ -99,7 +100,7 @@ public final class RecordBatchCodec {
   public static DecodedBatch decode(ByteString bytes, boolean checkCrc, int maxDecompressedBytes) {
     RecordBatch batch;
     try {
-      batch = RecordBatch.parseFrom(bytes);
+      batch = RecordBatch.parser().parseFrom(aliasing(bytes));
     } catch (InvalidProtocolBufferException e) {
       throw new CorruptRecordException("not a RecordBatch: " + e.getMessage(), e);
     }
@@ -114,10 +115,11 @@ public final class RecordBatchCodec {
             + " hash to %08x", batch.getCrc(), actual));
       }
     }
-    byte[] raw = Codecs.decompress(batch.getRecords(), batch.getCompression(), maxDecompressedBytes);
+    ByteString raw = Codecs.decompress(batch.getRecords(), batch.getCompression(),
+        maxDecompressedBytes);
     RecordList list;
     try {
-      list = RecordList.parseFrom(raw);
+      list = RecordList.parser().parseFrom(aliasing(raw));
     } catch (InvalidProtocolBufferException e) {
       throw new CorruptRecordException("records do not parse: " + e.getMessage(), e);
     }
@@ -132,6 +134,16 @@ public final class RecordBatchCodec {
     return new DecodedBatch(batch.getRecordCount(), batch.getBaseTimestampMs(),
         batch.getMaxTimestampMs(), batch.getCompression(), batch.getProducerId(),
         batch.getBaseSequence(), records);
+  }
+
+  /**
+   * Parsing input whose {@code bytes} fields are views of {@code bytes}: the batch, its records and
+   * their keys and values are not copied until {@link #fromProto} hands each record out as arrays.
+   */
+  private static CodedInputStream aliasing(ByteString bytes) {
+    CodedInputStream in = bytes.newCodedInput();
+    in.enableAliasing(true);
+    return in;
   }
 
   private static RawRecord fromProto(Record r, long baseTimestamp) {

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.runnel.client.Header;
 import dev.runnel.client.errors.CorruptRecordException;
 import dev.runnel.proto.v1.Compression;
 import dev.runnel.proto.v1.RecordBatch;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -134,5 +136,19 @@ class RecordBatchCodecTest {
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Compression.class, names = {"COMPRESSION_NONE", "COMPRESSION_LZ4"})
+  void decodedRecordsOwnTheirBytes(Compression codec) {
+    // decode parses through views of the fetched bytes; what it hands out must not be one of them.
+    byte[] fetched = RecordBatchCodec.encode(sample(), codec, 0, 0, 0).bytes().toByteArray();
+    DecodedBatch out = RecordBatchCodec.decode(
+        UnsafeByteOperations.unsafeWrap(fetched), true, 1 << 20);
+    Arrays.fill(fetched, (byte) 0);
+    assertArrayEquals(bytes("k0"), out.records().get(0).key());
+    assertArrayEquals(bytes("v0"), out.records().get(0).value());
+    assertArrayEquals(bytes("x"), out.records().get(0).headers().get(0).value());
+    assertArrayEquals(bytes("value-value-value-499"), out.records().get(503).value());
   }
 }
