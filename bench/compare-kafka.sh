@@ -8,17 +8,23 @@
 #
 # Usage: bench/compare-kafka.sh            (from the repository root; needs Java 17)
 # Env:   ROUNDS (2)  RECORDS (500000, W1 and W3)  RATE (20000, W2)  RATE_SECONDS (30)
+#        WARMUP_RECORDS (1000000: produced to a separate topic before W1, not measured, the same
+#        for both systems; both are JVMs, and on 2 cores the JIT needs about a million records
+#        before the brokers run compiled code, see docs/performance.md)
 #        WORK (/tmp/runnel-compare: Kafka jars, data, logs, results.tsv)
 #        SYSTEMS ("kafka runnel"; one of them alone for quick experiments, no ratios then)
 #        RUNNEL_JAVA_OPTS (passed to the Runnel brokers, e.g. "-Xms512m -Xmx512m -XX:+UseG1GC")
 # Workloads: W1 max throughput (records/s), W2 fixed RATE (p99 / p99.9 latency), W3 consume what W1
-# wrote (MB/s). Also per system: peak RSS of each broker during W1, bytes written to disk during W1
-# (from /proc/diskstats, over payload x RF), and the CPU used by everything else on the machine.
+# wrote (MB/s). Also per system: peak RSS of each broker during W1, bytes written during W1 by the
+# broker processes (/proc/PID/io write_bytes, the issue's measure) and by the whole device
+# (/proc/diskstats, which adds the file system journal), each over payload x RF, and the CPU used by
+# everything else on the machine.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="${WORK:-/tmp/runnel-compare}"
 SYSTEMS="${SYSTEMS:-kafka runnel}"
 ROUNDS="${ROUNDS:-2}"; RECORDS="${RECORDS:-500000}"; RATE="${RATE:-20000}"; RATE_SECONDS="${RATE_SECONDS:-30}"
+WARMUP_RECORDS="${WARMUP_RECORDS:-1000000}"
 SIZE=1024
 JAVA="${JAVA:-$(command -v java)}"
 KLIBS="$WORK/kafka-libs"; RESULTS="$WORK/results.tsv"
@@ -77,13 +83,24 @@ peak_rss_mb() { # peak RSS (VmHWM) of each broker JVM, MB
 }
 # Ours: the brokers (alive) plus every finished child of this script, e.g. the benchmark clients.
 ours() { echo $(( $(tree_jiffies "${PIDS[@]}") + $(awk '{print $16+$17}' /proc/$$/stat) )); }
-acct_start() { T0=$(date +%s.%N); B0=$(cpu_busy); K0=$(ours); D0=$(disk_sectors); }
+# Bytes the broker JVMs caused to be written to storage (/proc/PID/io write_bytes, counted when a
+# page is dirtied, so it includes writes the kernel has not flushed yet, as with Kafka's no-fsync
+# writes); unlike diskstats it excludes the file system's journal and other processes.
+proc_write_bytes() {
+  local s=0 p
+  for p in $(broker_jvms); do
+    s=$((s + $(awk '/^write_bytes/{print $2}' "/proc/$p/io" 2>/dev/null || echo 0)))
+  done
+  echo $s
+}
+acct_start() { T0=$(date +%s.%N); B0=$(cpu_busy); K0=$(ours); D0=$(disk_sectors); W0=$(proc_write_bytes); }
 other_cores() { # CPU used by processes other than the brokers and this script's children
   local t1 b1 k1; t1=$(date +%s.%N); b1=$(cpu_busy); k1=$(ours)
   awk -v t0="$T0" -v t1="$t1" -v b0="$B0" -v b1="$b1" -v k0="$K0" -v k1="$k1" -v hz="$HZ" \
     'BEGIN{e=t1-t0; o=((b1-b0)-(k1-k0))/hz/e; if(o<0)o=0; printf "%.2f", o}'
 }
 disk_mb() { echo $(( ($(disk_sectors) - D0) * 512 / 1048576 )); }
+proc_write_mb() { echo $(( ($(proc_write_bytes) - W0) / 1048576 )); }
 
 # --- Kafka -------------------------------------------------------------------------------------
 kafka_start() {
@@ -192,26 +209,26 @@ record_produce() { # round system workload line extra
 }
 
 run_system() { # round system
-  local round=$1 sys=$2 line rss disk c
+  local round=$1 sys=$2 line rss disk pw c
   log "round $round: $sys"
   if [ "$sys" = kafka ]; then
     kafka_start; broker_jvms() { echo "${PIDS[@]}"; }
-    kafka_topic warm; kafka_produce warm 200000 -1 >/dev/null   # JIT warm-up, not measured
+    kafka_topic warm; kafka_produce warm "$WARMUP_RECORDS" -1 >/dev/null   # JIT warm-up, not measured
     kafka_topic w1
     acct_start; line=$(kafka_produce w1 "$RECORDS" -1)
-    rss=$(peak_rss_mb); disk=$(disk_mb)
-    record_produce "$round" kafka W1 "$line" "peak_rss_mb=$rss disk_mb=$disk payload_mb=$((RECORDS * SIZE * 3 / 1048576))"
+    rss=$(peak_rss_mb); disk=$(disk_mb); pw=$(proc_write_mb)
+    record_produce "$round" kafka W1 "$line" "peak_rss_mb=$rss disk_mb=$disk proc_write_mb=$pw payload_mb=$((RECORDS * SIZE * 3 / 1048576))"
     kafka_topic w2
     acct_start; line=$(kafka_produce w2 $((RATE * RATE_SECONDS)) "$RATE")
     record_produce "$round" kafka W2 "$line" ""
     acct_start; c=$(kafka_consume w1 "$RECORDS")
   else
     runnel_start; broker_jvms() { runnel_broker_jvms; }
-    runnel_produce warm 200000 -1 --create-topic --partitions 6 --replication-factor 3 >/dev/null
+    runnel_produce warm "$WARMUP_RECORDS" -1 --create-topic --partitions 6 --replication-factor 3 >/dev/null
     runnel_produce w1 1 -1 --create-topic --partitions 6 --replication-factor 3 >/dev/null
     acct_start; line=$(runnel_produce w1 "$RECORDS" -1)
-    rss=$(peak_rss_mb); disk=$(disk_mb)
-    record_produce "$round" runnel W1 "$line" "peak_rss_mb=$rss disk_mb=$disk payload_mb=$((RECORDS * SIZE * 3 / 1048576))"
+    rss=$(peak_rss_mb); disk=$(disk_mb); pw=$(proc_write_mb)
+    record_produce "$round" runnel W1 "$line" "peak_rss_mb=$rss disk_mb=$disk proc_write_mb=$pw payload_mb=$((RECORDS * SIZE * 3 / 1048576))"
     runnel_produce w2 1 -1 --create-topic --partitions 6 --replication-factor 3 >/dev/null
     acct_start; line=$(runnel_produce w2 $((RATE * RATE_SECONDS)) "$RATE")
     record_produce "$round" runnel W2 "$line" ""
