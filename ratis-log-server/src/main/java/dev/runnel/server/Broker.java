@@ -244,7 +244,8 @@ public final class Broker implements AutoCloseable {
     StorageResources.Settings d = StorageResources.Settings.DEFAULTS;
     StorageResources storage = StorageResources.create(new StorageResources.Settings(
         config.blockCacheBytes(), config.writeBufferTotalBytes(), d.writeBufferBytesPerStore(),
-        config.storageBackgroundJobs(), d.maxOpenFilesPerStore(), d.maxProducersPerPartition()));
+        config.storageBackgroundJobs(), d.maxOpenFilesPerStore(), d.maxProducersPerPartition()),
+        config.dataDir().toAbsolutePath().resolve("native"));
     closeables.add(storage);
     return dir -> dev.runnel.server.storage.RocksDbPartitionStore.open(dir, storage);
   }

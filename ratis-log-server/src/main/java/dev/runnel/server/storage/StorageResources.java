@@ -1,5 +1,6 @@
 package dev.runnel.server.storage;
 
+import java.nio.file.Path;
 import java.util.Objects;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.ChecksumType;
@@ -80,10 +81,24 @@ public final class StorageResources implements AutoCloseable {
     this.writeBufferManager = new WriteBufferManager(settings.writeBufferTotalBytes(), cache);
   }
 
-  /** Loads RocksDB and creates the shared cache and write-buffer budget. */
+  /** Loads RocksDB (RocksJava's way) and creates the shared cache and write-buffer budget. */
   public static StorageResources create(Settings settings) {
     Objects.requireNonNull(settings, "settings");
     RocksDB.loadLibrary();
+    return configure(settings);
+  }
+
+  /**
+   * Loads RocksDB from one copy of its library kept in {@code nativeLibraryDir} (see
+   * {@link RocksNativeLibrary}) and creates the shared cache and write-buffer budget.
+   */
+  public static StorageResources create(Settings settings, Path nativeLibraryDir) {
+    Objects.requireNonNull(settings, "settings");
+    RocksNativeLibrary.load(nativeLibraryDir);
+    return configure(settings);
+  }
+
+  private static StorageResources configure(Settings settings) {
     // The default Env's pools are process-wide: every store's flushes (HIGH) and compactions (LOW)
     // share these threads. A DB only ever raises a pool to its own max_background_jobs, which is
     // the same setting, so the pools stay at this size however many stores are open.
