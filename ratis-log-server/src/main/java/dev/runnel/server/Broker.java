@@ -173,7 +173,7 @@ public final class Broker implements AutoCloseable {
     GrpcPeers peers = new GrpcPeers(self, state::broker, config.maxRequestBytes() + (1 << 20),
         config.requestTimeoutMs());
     closeables.add(peers);
-    ProduceHandler produce = new ProduceHandler(self, topics, peers, limits, meters);
+    ProduceHandler produce = new ProduceHandler(self, topics, peers, limits, scheduler, meters);
     FetchHandler fetch = new FetchHandler(self, topics, peers, limits, scheduler, meters, damage);
     OffsetsHandler offsets = new OffsetsHandler(self, topics, peers);
     ClusterInfoHandler info = new ClusterInfoHandler(state, topics, metadataClient,

@@ -19,7 +19,9 @@ import dev.runnel.server.record.BatchLimits;
 import dev.runnel.server.record.BatchValidator;
 import dev.runnel.server.record.InvalidBatchException;
 import dev.runnel.server.service.TopicDirectory.Target;
+import dev.runnel.server.record.BatchHeader;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
@@ -30,6 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,6 +44,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ProduceHandler {
   /** Most batches one request may carry. */
   public static final int MAX_BATCHES_PER_REQUEST = 10_000;
+  /**
+   * Longest a batch waits for its predecessor to be proposed (see {@link ProposalOrder}). The
+   * predecessor is normally a few microseconds behind, on another thread; a CPU-starved broker
+   * may delay it by a scheduling quantum or a GC pause, hence the margin.
+   */
+  static final long MAX_REORDER_WAIT_MS = 500;
+  /** Producer partitions whose next sequence is remembered for ordering (about 100 bytes each). */
+  static final int MAX_TRACKED_PRODUCER_PARTITIONS = 100_000;
 
   private final int selfId;
   private final TopicDirectory topics;
@@ -50,13 +61,22 @@ public final class ProduceHandler {
   private final Timer latency;
   private final Counter bytesIn;
   private final Counter records;
+  private final ProposalOrder order;
 
   public ProduceHandler(int selfId, TopicDirectory topics, Peers peers, ServiceLimits limits,
-      MeterRegistry meters) {
+      ScheduledExecutorService timer, MeterRegistry meters) {
     this.selfId = selfId;
     this.topics = topics;
     this.peers = peers;
     this.limits = limits;
+    this.order = new ProposalOrder(MAX_REORDER_WAIT_MS, MAX_TRACKED_PRODUCER_PARTITIONS, timer);
+    FunctionCounter.builder("runnel.produce.reordered", order, o -> o.counts()[0])
+        .description("Produce entries held back until an earlier batch of the same producer and "
+            + "partition was proposed (it arrived on another thread first)").register(meters);
+    FunctionCounter.builder("runnel.produce.reorder.timeouts", order, o -> o.counts()[1])
+        .description("Held-back entries that went ahead after the wait ran out (the earlier "
+            + "batch never came; the state machine then rejects them as out of order)")
+        .register(meters);
     this.latency = Timer.builder("runnel.produce.latency").publishPercentileHistogram()
         .description("Produce request latency on the broker that received it").register(meters);
     this.bytesIn = Counter.builder("runnel.produce.bytes").baseUnit("bytes")
@@ -70,6 +90,8 @@ public final class ProduceHandler {
     final PartitionBatch in;
     Target target;
     int recordCount;
+    /** Set for idempotent batches: what orders their proposal. */
+    ProposalOrder.Ticket ticket;
     ProduceResult result;
 
     Slot(PartitionBatch in) {
@@ -140,8 +162,12 @@ public final class ProduceHandler {
       TopicRecord topic = topics.topic(b.getTopic());
       int partition = b.hasPartition() ? b.getPartition() : choose(topic, b);
       s.target = topics.resolve(topic, partition);
-      s.recordCount = new BatchValidator(limits.batchLimits(topic)).validate(b.getBatch())
-          .recordCount();
+      BatchHeader h = new BatchValidator(limits.batchLimits(topic)).validate(b.getBatch());
+      s.recordCount = h.recordCount();
+      if (h.idempotent()) {
+        s.ticket = new ProposalOrder.Ticket(s.target.id(), h.producerId(), h.producerEpoch(),
+            h.baseSequence(), h.recordCount());
+      }
     } catch (ServiceException e) {
       s.result = error(s, e.code(), e.getMessage());
     } catch (InvalidBatchException e) {
@@ -181,13 +207,32 @@ public final class ProduceHandler {
   }
 
   private CompletableFuture<Void> append(Replica replica, List<Slot> group, Acks acks, long timeoutMs) {
+    List<ProposalOrder.Ticket> tickets = new ArrayList<>();
+    for (Slot s : group) {
+      if (s.ticket != null) {
+        tickets.add(s.ticket);
+      }
+    }
+    // Usually complete already, and then this runs on the calling thread with no hand-off.
+    return order.ready(tickets).thenCompose(v -> propose(replica, group, tickets, acks, timeoutMs));
+  }
+
+  private CompletableFuture<Void> propose(Replica replica, List<Slot> group,
+      List<ProposalOrder.Ticket> tickets, Acks acks, long timeoutMs) {
     AppendCommand.Builder cmd = AppendCommand.newBuilder();
     for (Slot s : group) {
       cmd.addBatches(AppendBatch.newBuilder()
           .setPartition(PartitionKeys.toKey(s.target.id())).setBatch(s.in.getBatch()));
     }
-    CompletableFuture<PartitionReply> f = replica.propose(
-        PartitionCommand.newBuilder().setAppend(cmd).build(), acks, timeoutMs);
+    CompletableFuture<PartitionReply> f;
+    try {
+      f = replica.propose(PartitionCommand.newBuilder().setAppend(cmd).build(), acks, timeoutMs);
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e); // answered per batch below, like a failed proposal
+    } finally {
+      // The entry's place in the log is fixed (or it failed): the next batches may follow.
+      order.proposed(tickets);
+    }
     if (acks == Acks.ACKS_NONE) {
       // Fire and forget: the caller asked not to wait; the outcome is logged by nobody on purpose.
       group.forEach(s -> s.result = ok(s, -1, -1, false));
