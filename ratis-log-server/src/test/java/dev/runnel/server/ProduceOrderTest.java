@@ -16,11 +16,14 @@ import dev.runnel.server.testkit.LocalCluster;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -47,9 +50,10 @@ class ProduceOrderTest {
         LogServiceGrpc.LogServiceStub async = LogServiceGrpc.newStub(ch);
         assertEquals(0, ok(client.log().produce(request(0, "a0", "a1"))).getBaseOffset());
 
-        // Sequence 4 is sent first and must wait for sequence 2, sent 200 ms later.
+        // Sequence 4 is sent first and must wait for sequence 2, sent once the broker holds it.
         CompletableFuture<ProduceResponse> third = send(async, request(4, "c0", "c1"));
-        Thread.sleep(200);
+        LocalCluster.waitFor(Duration.ofSeconds(10), "sequence 4 held back",
+            () -> metrics(c).contains("runnel_produce_reordered_total 1.0"));
         assertTrue(!third.isDone(), "held back while its predecessor is missing");
         ProduceResult second = ok(client.log().produce(request(2, "b0", "b1")));
         ProduceResult thirdResult = ok(third.get(10, TimeUnit.SECONDS));
@@ -72,14 +76,25 @@ class ProduceOrderTest {
         assertEquals(ErrorCode.OUT_OF_ORDER_SEQUENCE, gap.getError(), gap.toString());
         assertTrue(waitedMs >= 400, "waited " + waitedMs + " ms for the missing batch");
 
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-            "http://127.0.0.1:" + c.brokers().get(0).httpPort() + "/metrics")).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = metrics(c);
         assertTrue(metrics.contains("runnel_produce_reordered_total 2.0"), metrics);
         assertTrue(metrics.contains("runnel_produce_reorder_timeouts_total 1.0"), metrics);
       } finally {
         ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
+    }
+  }
+
+  private static String metrics(LocalCluster c) {
+    try {
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + c.brokers().get(0).httpPort() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
