@@ -24,8 +24,10 @@ final class CrashingWriter {
     final Path dir = Path.of(args[0]);
     final int flushed = Integer.parseInt(args[1]);
     final int total = Integer.parseInt(args[2]);
-    final StorageResources resources =
-        StorageResources.create(RocksDbPartitionStoreTest.settings(10));
+    // The library copy goes next to the store: this process halts, and RocksJava's default copy in
+    // /tmp would never be deleted (one leaked 15 MB file per test run).
+    final StorageResources resources = StorageResources.create(
+        RocksDbPartitionStoreTest.settings(10), dir.resolveSibling(dir.getFileName() + "-native"));
     final RocksDbPartitionStore store = RocksDbPartitionStore.open(dir, resources);
     for (int i = 1; i <= total; i++) {
       store.append(new AppliedIndex(1, i),
