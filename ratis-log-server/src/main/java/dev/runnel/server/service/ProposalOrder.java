@@ -92,11 +92,12 @@ final class ProposalOrder {
     if (tickets.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    Waiter w = new Waiter(tickets);
+    Waiter w;
     synchronized (this) {
       if (inOrder(tickets)) {
         return CompletableFuture.completedFuture(null);
       }
+      w = new Waiter(tickets); // only for the rare held entry, not on every produce
       heldTotal++;
       for (Ticket t : tickets) {
         waiting.computeIfAbsent(t.key(), k -> new ArrayList<>()).add(w);
