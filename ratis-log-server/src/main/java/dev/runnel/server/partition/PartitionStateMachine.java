@@ -186,7 +186,7 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
       ByteString bytes = b.getBatch();
       try {
         appends.add(new BatchAppend(PartitionKeys.toId(b.getPartition()),
-            BatchHeaders.read(bytes), bytes.toByteArray()));
+            BatchHeaders.read(bytes), bytes.asReadOnlyByteBuffer()));
       } catch (IOException e) {
         throw new IllegalStateException("batch at " + at + " was validated but cannot be read", e);
       }

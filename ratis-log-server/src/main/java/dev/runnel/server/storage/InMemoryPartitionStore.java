@@ -83,7 +83,7 @@ public final class InMemoryPartitionStore implements PartitionStore {
       if (a.stored()) {
         final long base = a.result().baseOffset();
         p.batches().put(base, new Entry(base, b.header().recordCount(),
-            b.header().maxTimestampMs(), b.batch().clone()));
+            b.header().maxTimestampMs(), b.copy()));
       }
     }
     applied = at;

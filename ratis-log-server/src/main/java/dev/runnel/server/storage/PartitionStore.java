@@ -4,6 +4,7 @@ import dev.runnel.server.common.AppliedIndex;
 import dev.runnel.server.common.PartitionId;
 import dev.runnel.server.record.BatchHeader;
 import java.io.Closeable;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -33,8 +34,28 @@ import java.util.Optional;
  */
 public interface PartitionStore extends Closeable {
 
-  /** One client batch to append, already validated by the leader. */
-  record BatchAppend(PartitionId partition, BatchHeader header, byte[] batch) {}
+  /**
+   * One client batch to append, already validated by the leader. {@code batch} is a read-only view
+   * (on the apply path, of the Raft entry being applied): a store copies what it keeps, never moves
+   * the view's position, and does not hold on to it after {@link #append} returns.
+   */
+  record BatchAppend(PartitionId partition, BatchHeader header, ByteBuffer batch) {
+    public BatchAppend(PartitionId partition, BatchHeader header, byte[] batch) {
+      this(partition, header, ByteBuffer.wrap(batch).asReadOnlyBuffer());
+    }
+
+    /** The batch's length in bytes. */
+    public int size() {
+      return batch.remaining();
+    }
+
+    /** A copy of the batch's bytes. */
+    public byte[] copy() {
+      byte[] out = new byte[batch.remaining()];
+      batch.duplicate().get(out);
+      return out;
+    }
+  }
 
   /**
    * Appends the batches of one log entry, in order, atomically with {@code at}.

@@ -144,8 +144,8 @@ public final class RocksDbPartitionStore implements PartitionStore {
         }
         final long base = a.result().baseOffset();
         final long maxTs = b.header().maxTimestampMs();
-        wb.put(handles.batches().get(p), StoreKeys.batch(p, new BatchKey(base,
-            b.header().recordCount(), maxTs, b.batch().length)), b.batch());
+        resources.directPuts().put(wb, handles.batches().get(p), StoreKeys.batch(p,
+            new BatchKey(base, b.header().recordCount(), maxTs, b.size())), b.batch());
         if (a.newMaxTimestamp()) {
           wb.put(handles.state(), StoreKeys.time(p, maxTs, base), new byte[0]);
         }

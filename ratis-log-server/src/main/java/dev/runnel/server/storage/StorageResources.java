@@ -27,6 +27,7 @@ public final class StorageResources implements AutoCloseable {
 
   private static final long MIB = 1024L * 1024;
   private static final long ARENA_BLOCK_BYTES = 64 * 1024;
+  static final int DIRECT_PUT_MAX_BYTES = 1 << 20;
 
   /**
    * Storage sizes and limits.
@@ -72,6 +73,8 @@ public final class StorageResources implements AutoCloseable {
   private final Settings settings;
   private final LRUCache cache;
   private final WriteBufferManager writeBufferManager;
+  /** Sized for the producer's default 128 KiB batches with room to spare; see {@link DirectPuts}. */
+  private final DirectPuts directPuts = new DirectPuts(DIRECT_PUT_MAX_BYTES);
   private int openStores;
   private boolean closed;
 
@@ -106,6 +109,11 @@ public final class StorageResources implements AutoCloseable {
     env.setBackgroundThreads(settings.backgroundThreads(), Priority.LOW);
     env.setBackgroundThreads(1, Priority.HIGH);
     return new StorageResources(settings);
+  }
+
+  /** The broker's buffer for putting batch views into write batches. */
+  DirectPuts directPuts() {
+    return directPuts;
   }
 
   public Settings settings() {

@@ -18,9 +18,9 @@ final class StoreArgs {
       Objects.requireNonNull(b.partition(), "batches[" + i + "].partition");
       Objects.requireNonNull(b.header(), "batches[" + i + "].header");
       Objects.requireNonNull(b.batch(), "batches[" + i + "].batch");
-      if (b.header().sizeBytes() != b.batch().length || b.batch().length == 0) {
+      if (b.header().sizeBytes() != b.size() || b.size() == 0) {
         throw new IllegalArgumentException("batches[" + i + "]: header says "
-            + b.header().sizeBytes() + " bytes but the batch has " + b.batch().length);
+            + b.header().sizeBytes() + " bytes but the batch has " + b.size());
       }
       if (b.header().recordCount() < 1) {
         throw new IllegalArgumentException("batches[" + i + "]: record count must be >= 1, got "
