@@ -43,10 +43,12 @@ grep -q "Runnel is up" "$WORK/dev.log" || die "cluster did not start; see $WORK/
 PIDS=$(pgrep -P "$DEV" -f "dev.runnel.cli.Main server" | tr '\n' ' ')
 [ -n "$PIDS" ] || die "no broker processes found under the dev supervisor ($DEV)"
 
-produce() { # topic records rate
-  bin/runnel bench produce --bootstrap "$BOOTSTRAP" --topic "$1" --create-topic --partitions 6 \
+produce() { # topic records rate; a failed run is reported, not fatal (the next runs still count)
+  local out status=0
+  out=$(bin/runnel bench produce --bootstrap "$BOOTSTRAP" --topic "$1" --create-topic --partitions 6 \
     --replication-factor 3 --num-records "$2" --record-size 1024 --throughput "$3" --acks all \
-    --linger-ms 5 --batch-size 131072 2> /dev/null | tail -1
+    --linger-ms 5 --batch-size 131072 2> "$WORK/$1.err") || status=$?
+  echo "$(tail -1 <<< "$out")$( ((status == 0)) || echo " [exit $status; see $WORK/$1.err]")"
 }
 sum_over_brokers() { # awk program over one file per broker -> sum
   local total=0 p
