@@ -10,7 +10,8 @@
 #
 # Settings (environment): WORK (scratch dir, default /tmp/runnel-cost), WARMUP_RECORDS (1000000),
 # W1_RECORDS (500000), W1_RUNS (2), RATES (fixed rates in records/s, 30 s each; "" for none),
-# BASE_PORT (29292), RUNNEL_JAVA_OPTS (passed to the brokers).
+# BASE_PORT (29292), RUNNEL_JAVA_OPTS (passed to the brokers), KEEP_DATA (1 keeps the brokers'
+# data in $WORK/runnel after the run; by default it is deleted, since one run leaves ~6 GB).
 set -euo pipefail
 
 WORK=${WORK:-/tmp/runnel-cost}
@@ -31,10 +32,20 @@ command -v jstat > /dev/null || die "jstat not found: a JDK's bin directory must
 cd "$(dirname "$0")/.."
 BOOTSTRAP=127.0.0.1:$BASE_PORT
 DEV=""
-cleanup() { [ -n "$DEV" ] && kill "$DEV" 2> /dev/null && wait "$DEV" 2> /dev/null; true; }
-trap cleanup EXIT
+cleanup() {
+  [ -n "$DEV" ] && kill "$DEV" 2> /dev/null && wait "$DEV" 2> /dev/null
+  [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$WORK/runnel"
+  true
+}
 
-rm -rf "$WORK" && mkdir -p "$WORK"
+# Only ever delete a directory this script made (it always holds dev.log).
+if [ -d "$WORK" ] && [ -n "$(ls -A "$WORK")" ] && [ ! -e "$WORK/dev.log" ]; then
+  die "WORK=$WORK is not empty and was not made by this script; choose another directory"
+fi
+mkdir -p "$WORK" || die "cannot create WORK=$WORK"
+rm -rf "$WORK/runnel" "$WORK"/*.err
+: > "$WORK/dev.log"
+trap cleanup EXIT
 bin/runnel dev --brokers 3 --data-dir "$WORK/runnel" --base-port "$BASE_PORT" > "$WORK/dev.log" 2>&1 &
 DEV=$!
 for _ in $(seq 1 180); do grep -q "Runnel is up" "$WORK/dev.log" && break; sleep 1; done
