@@ -14,6 +14,8 @@
 #        WORK (/tmp/runnel-compare: Kafka jars, data, logs, results.tsv)
 #        SYSTEMS ("kafka runnel"; one of them alone for quick experiments, no ratios then)
 #        RUNNEL_JAVA_OPTS (passed to the Runnel brokers, e.g. "-Xms512m -Xmx512m -XX:+UseG1GC")
+#        KEEP_DATA (1 keeps the brokers' data in WORK after a completed run; by default it is
+#        deleted then, since a run leaves ~13 GB; a failed run always keeps it, with its logs)
 # Workloads: W1 max throughput (records/s), W2 fixed RATE (p99 / p99.9 latency), W3 consume what W1
 # wrote (MB/s). Also per system: peak RSS of each broker during W1, bytes written during W1 by the
 # broker processes (/proc/PID/io write_bytes, the issue's measure) and by the whole device
@@ -266,3 +268,5 @@ for sys_ in ('kafka', 'runnel'):
     print(f"{sys_} W1 memory/disk per round: {extra}")
 print(f"medians over {len({r['round'] for r in rows})} rounds; all rows in {sys.argv[1]}")
 PY
+stop_all
+[ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$WORK/runnel" "$WORK/kafka"
