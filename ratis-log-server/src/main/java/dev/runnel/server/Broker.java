@@ -16,6 +16,7 @@ import dev.runnel.server.partition.LocalReplicas;
 import dev.runnel.server.partition.Quarantine;
 import dev.runnel.server.partition.ReplicaCheck;
 import dev.runnel.server.partition.ReplicaDamage;
+import dev.runnel.server.partition.ReplicaSuspension;
 import dev.runnel.server.partition.StartupScan;
 import dev.runnel.server.partition.PartitionStateMachine;
 import dev.runnel.server.raft.GroupAdmin;
@@ -30,6 +31,7 @@ import dev.runnel.server.service.ProduceHandler;
 import dev.runnel.server.service.RetentionEnforcer;
 import dev.runnel.server.service.ServiceLimits;
 import dev.runnel.server.service.TopicDirectory;
+import dev.runnel.server.storage.DiskSpaceGuard;
 import dev.runnel.server.storage.StorageResources;
 import dev.runnel.server.storage.StoreOpener;
 import io.grpc.Server;
@@ -37,11 +39,14 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -53,6 +58,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
@@ -85,6 +91,7 @@ public final class Broker implements AutoCloseable {
   private ClusterState state;
   private LocalReplicas replicas;
   private ReplicaDamage damage;
+  private ReplicaSuspension suspension;
   private volatile boolean closed;
   private volatile boolean cleanStop = true;
 
@@ -124,11 +131,12 @@ public final class Broker implements AutoCloseable {
     damage = new ReplicaDamage(() -> raft, new Quarantine(RaftSettings.quarantineDir(raftDir.toFile()),
         System::currentTimeMillis), scheduler, System::currentTimeMillis, meters);
     checkReplicas(raftDir, opener);
+    DiskWatch diskWatch = diskWatch(self, raftDir, opener);
     replicas = new LocalReplicas(() -> raft, this::leaderHint, leader -> {
       if (leader == self && lifecycle != null) {
         scheduler.execute(lifecycle::reportLeaders);
       }
-    }, damage);
+    }, damage, diskWatch::storageFailed);
     MetadataStateMachine.Events metadataEvents = new MetadataStateMachine.Events() {
       @Override
       public void onApplied(long index) {}
@@ -160,6 +168,8 @@ public final class Broker implements AutoCloseable {
         .setIncarnation(random.nextLong()).setControllerEligible(member).build();
     lifecycle = new BrokerLifecycle(record, state, metadataClient, replicas, damage, member, scheduler);
     lifecycle.start(config.heartbeatInterval().toMillis());
+    long diskCheckMs = config.storageFreeCheckInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(diskWatch, 0, diskCheckMs, TimeUnit.MILLISECONDS);
     long retentionMs = config.retentionCheckInterval().toMillis();
     scheduler.scheduleWithFixedDelay(new RetentionEnforcer(replicas, state, config,
         System::currentTimeMillis), retentionMs, retentionMs, TimeUnit.MILLISECONDS);
@@ -239,6 +249,32 @@ public final class Broker implements AutoCloseable {
             + " until rebuilt").register(meters);
   }
 
+  /** Stops the partition replicas while the data directory is out of space (see DiskWatch). */
+  private DiskWatch diskWatch(int self, Path raftDir, StoreOpener opener) throws IOException {
+    Path dir = config.dataDir().toAbsolutePath();
+    FileStore fs = Files.getFileStore(dir);
+    long min = config.storageMinFreeBytes();
+    long checkMs = config.storageFreeCheckInterval().toMillis();
+    LongSupplier monoMs = () -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+    DiskSpaceGuard guard = new DiskSpaceGuard(min, Math.max(2 * min, min + (64L << 20)), 10 * checkMs,
+        () -> {
+          try {
+            return fs.getUsableSpace();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }, monoMs);
+    suspension = new ReplicaSuspension(() -> raft, raftDir,
+        new ReplicaCheck(opener, RaftSettings.maxEntrySize(config)), damage, monoMs);
+    Gauge.builder("runnel.storage.free.bytes", guard, DiskSpaceGuard::lastFreeBytes)
+        .description("Bytes free on the data directory's file system at the last check").register(meters);
+    Gauge.builder("runnel.storage.replicas.stopped", suspension, ReplicaSuspension::stoppedCount)
+        .description("Partition replicas this broker stopped because its data directory is out of space")
+        .register(meters);
+    return new DiskWatch(self, dir.toString(), guard, suspension,
+        problem -> replicas.setStorageProblem(problem), scheduler);
+  }
+
   /** RocksDB resources shared by every partition store of this broker, closed after Ratis. */
   private StoreOpener openStorage() {
     StorageResources.Settings d = StorageResources.Settings.DEFAULTS;
@@ -297,6 +333,11 @@ public final class Broker implements AutoCloseable {
   /** Raft group ids of the partition replicas open on this broker. */
   public List<String> localPartitionGroups() {
     return replicas.groupIds();
+  }
+
+  /** Partition replicas stopped because the data directory ran out of space, not yet restarted. */
+  public int stoppedReplicas() {
+    return suspension == null ? 0 : suspension.stoppedCount();
   }
 
   public LocalReplicas replicas() {

@@ -13,6 +13,7 @@ import dev.runnel.proto.v1.ProduceResult;
 import dev.runnel.proto.v1.TopicDescription;
 import dev.runnel.protocol.KeyPartitioner;
 import dev.runnel.server.storage.PartitionStore;
+import dev.runnel.server.storage.StorageException;
 import dev.runnel.server.testkit.LocalCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -109,6 +110,15 @@ class ReplicatedClusterTest {
   }
 
   static void awaitIdenticalReplicas(LocalCluster cluster, TopicDescription t, int replicas) {
+    try {
+      waitForIdentical(cluster, t, replicas);
+    } catch (IllegalStateException e) {
+      throw new AssertionError(e.getMessage() + ";" + describeReplicas(cluster, t), e);
+    }
+    assertFalse(cluster.brokers().isEmpty());
+  }
+
+  private static void waitForIdentical(LocalCluster cluster, TopicDescription t, int replicas) {
     LocalCluster.waitFor(Duration.ofSeconds(60), "identical replicas", () -> {
       for (int p = 0; p < t.getPartitionsCount(); p++) {
         Set<Long> sums = new HashSet<>();
@@ -121,7 +131,11 @@ class ReplicatedClusterTest {
           if (s.isEmpty()) {
             return false;
           }
-          sums.add(checksum(s.get(), partitionId(t, p)));
+          try {
+            sums.add(checksum(s.get(), partitionId(t, p)));
+          } catch (IllegalStateException | StorageException e) {
+            return false;  // the replica is being rebuilt from a snapshot right now: look again
+          }
           n++;
         }
         if (n != replicas || sums.size() != 1) {
@@ -130,6 +144,29 @@ class ReplicatedClusterTest {
       }
       return true;
     });
-    assertFalse(cluster.brokers().isEmpty());
+  }
+
+  /** Each replica's offsets, for a failure message: "p0: b0 [0, 42) b1 closed ...". */
+  static String describeReplicas(LocalCluster cluster, TopicDescription t) {
+    StringBuilder out = new StringBuilder();
+    for (int p = 0; p < t.getPartitionsCount(); p++) {
+      out.append(" p").append(p).append(':');
+      for (Broker b : cluster.brokers()) {
+        if (!t.getPartitions(p).getReplicasList().contains(b.brokerId())) {
+          continue;
+        }
+        out.append(" b").append(b.brokerId()).append(' ');
+        try {
+          int partition = p;
+          out.append(localStore(b, t, p).map(s -> {
+            var o = s.offsets(partitionId(t, partition));
+            return "[" + o.logStartOffset() + ", " + o.nextOffset() + ")";
+          }).orElse("not open"));
+        } catch (RuntimeException e) {
+          out.append(e.getClass().getSimpleName());
+        }
+      }
+    }
+    return out.toString();
   }
 }

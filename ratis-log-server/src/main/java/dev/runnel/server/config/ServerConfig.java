@@ -277,6 +277,14 @@ public final class ServerConfig {
     return get(STORAGE_BACKGROUND_JOBS);
   }
 
+  public long storageMinFreeBytes() {
+    return get(STORAGE_MIN_FREE_BYTES);
+  }
+
+  public Duration storageFreeCheckInterval() {
+    return get(STORAGE_FREE_CHECK_INTERVAL);
+  }
+
   public Duration heartbeatInterval() {
     return get(HEARTBEAT_INTERVAL);
   }

@@ -164,6 +164,20 @@ public final class ServerConfigKeys {
       "storage.background.jobs", INT, 2, Validators.between(1, 64),
       "RocksDB flush and compaction threads shared by all partitions of this broker.");
 
+  public static final ConfigKey<Long> STORAGE_MIN_FREE_BYTES = define(
+      "storage.min.free.bytes", BYTES_LONG, 512L * MIB, Validators.bytesBetween(0, 1024 * GIB),
+      "When the data directory's file system has less than this free, the broker stops its "
+          + "partition replicas (files kept; the other replicas of each partition carry on) before a "
+          + "write fails half-way on a full disk; it restarts them once twice this (at least this "
+          + "plus 64 MiB) is free. The reserve also keeps room for the metadata log. 0 only reacts "
+          + "to writes that fail for lack of space.");
+  public static final ConfigKey<Duration> STORAGE_FREE_CHECK_INTERVAL = define(
+      "storage.free.check.interval.ms", MILLIS, Duration.ofSeconds(1),
+      Validators.millisBetween(10, 60_000),
+      "How often the broker reads its data directory's free space (see storage.min.free.bytes). "
+          + "After a write failed for lack of space, replicas restart no sooner than 10 intervals "
+          + "later.");
+
   // Cluster membership and control.
 
   public static final ConfigKey<Duration> HEARTBEAT_INTERVAL = define(

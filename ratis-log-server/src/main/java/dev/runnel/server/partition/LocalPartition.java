@@ -10,6 +10,7 @@ import dev.runnel.server.raft.GroupIds;
 import dev.runnel.server.raft.RaftHost;
 import dev.runnel.server.raft.RaftMessages;
 import dev.runnel.server.service.Replica;
+import dev.runnel.server.storage.DiskSpaceGuard;
 import dev.runnel.server.storage.PartitionStore;
 import java.io.IOException;
 import java.util.Optional;
@@ -123,6 +124,12 @@ public final class LocalPartition implements Replica {
     }
     if (c instanceof TimeoutException || (c instanceof RaftException && String.valueOf(c.getMessage()).contains("imeout"))) {
       return new ServiceException(ErrorCode.REQUEST_TIMED_OUT, "not committed in time; outcome unknown");
+    }
+    if (DiskSpaceGuard.isNoSpace(c)) {
+      // Ratis's log failed for good: the broker stops the replica and restarts it once there is space.
+      sm.reportStorageFailure("Raft log write", c);
+      return new ServiceException(ErrorCode.STORAGE_ERROR, "this broker's disk is full; the write may"
+          + " still be committed by the other replicas: " + c.getMessage());
     }
     return new ServiceException(ErrorCode.UNKNOWN_SERVER_ERROR, "replication failed: " + c);
   }

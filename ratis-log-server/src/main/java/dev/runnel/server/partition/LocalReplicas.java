@@ -24,15 +24,24 @@ public final class LocalReplicas implements ReplicaDirectory, PartitionStateMach
   private final IntFunction<LeaderHint> hints;
   private final IntConsumer onLeaderChange;
   private final DamageListener damage;
+  private final StorageFailureListener storageFailures;
+  private volatile String storageProblem = "";
+
+  /** Told when writing a replica's files failed without damaging them. */
+  @FunctionalInterface
+  public interface StorageFailureListener {
+    void failed(String raftGroupId, String where, Throwable failure);
+  }
 
   /**
    * @param host supplies the Raft host (created after the state-machine registry that needs this)
    * @param onLeaderChange told the new leader's broker id whenever a local group's leader changes
    */
   public LocalReplicas(Supplier<RaftHost> host, IntFunction<LeaderHint> hints, IntConsumer onLeaderChange,
-      DamageListener damage) {
+      DamageListener damage, StorageFailureListener storageFailures) {
     this.host = host;
     this.damage = damage;
+    this.storageFailures = storageFailures;
     this.hints = hints;
     this.onLeaderChange = onLeaderChange;
   }
@@ -66,6 +75,21 @@ public final class LocalReplicas implements ReplicaDirectory, PartitionStateMach
   @Override
   public void onDamaged(PartitionStateMachine sm, String reason) {
     damage.damaged(sm.getGroupId().getUuid().toString(), "apply", reason);
+  }
+
+  @Override
+  public void onStorageFailed(PartitionStateMachine sm, String where, Throwable failure) {
+    storageFailures.failed(sm.getGroupId().getUuid().toString(), where, failure);
+  }
+
+  @Override
+  public String storageProblem() {
+    return storageProblem;
+  }
+
+  /** Why this broker's replicas are out of service (empty when they are not), for client errors. */
+  public void setStorageProblem(String problem) {
+    storageProblem = problem;
   }
 
   @Override

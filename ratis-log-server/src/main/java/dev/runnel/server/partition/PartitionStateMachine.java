@@ -63,6 +63,9 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
 
     /** The store failed a check while applying: this replica must be taken out of service. */
     void onDamaged(PartitionStateMachine sm, String reason);
+
+    /** Writing the replica's files failed (disk full, I/O error) without damaging them. */
+    void onStorageFailed(PartitionStateMachine sm, String where, Throwable failure);
   }
 
   private final StoreOpener opener;
@@ -170,14 +173,24 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
         }
       };
     } catch (StorageException e) {
-      if (e.isDamage()) {
-        events.onDamaged(this, "applying entry " + at + ": " + e.getMessage());
-      }
+      reportStorageFailure("applying entry " + at, e);
       throw e;
     }
     updateLastAppliedTermIndex(at.term(), at.index());
     appendSignal.signal();
     return CompletableFuture.completedFuture(RaftMessages.of(reply));
+  }
+
+  /**
+   * A read or write of this replica's files failed: damaged files are taken out of service and
+   * rebuilt; anything else (a full disk, an I/O error) stops the replica, keeping its files.
+   */
+  public void reportStorageFailure(String where, Throwable failure) {
+    if (failure instanceof StorageException se && se.isDamage()) {
+      events.onDamaged(this, where + ": " + se.getMessage());
+    } else {
+      events.onStorageFailed(this, where, failure);
+    }
   }
 
   private static PartitionReply append(PartitionStore s, AppliedIndex at, List<AppendBatch> batches) {
@@ -200,6 +213,16 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
     return reply.build();
   }
 
+  /**
+   * Ratis's log writer failed; it fails every later write of this member too, until the member is
+   * restarted, and tells us once per failed write. On a follower nothing else would notice.
+   */
+  @Override
+  public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
+    reportStorageFailure("Raft log write" + (failedEntry == null ? "" : " at index " + failedEntry.getIndex()),
+        cause);
+  }
+
   @Override
   public void notifyTermIndexUpdated(long term, long index) {
     // Configuration and no-op entries: nothing to store; the next data write records a later index.
@@ -218,10 +241,19 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
       return latestCheckpoint == null ? -1 : latestCheckpoint.index();
     }
     Path dir = Checkpoints.dirFor(smDir, applied.term(), applied.index());
-    Checkpoints.deleteRecursively(dir);
-    s.flush();
-    s.checkpoint(dir);
-    Checkpoints.markComplete(dir);
+    try {
+      Checkpoints.deleteRecursively(dir);
+      s.flush();
+      s.checkpoint(dir);
+      Checkpoints.markComplete(dir);
+    } catch (IOException | StorageException e) {
+      // Ratis retries a failed snapshot after every applied entry and logs each failure, and an
+      // unchecked exception here sent its updater into a loop that logged ~150,000 stack traces a
+      // minute onto a full disk: report it (the broker stops the replica) and fail checked.
+      reportStorageFailure("snapshot at " + applied, e);
+      throw e instanceof IOException io ? io
+          : new IOException(getGroupId() + ": snapshot failed: " + e.getMessage(), e);
+    }
     Checkpoints.Checkpoint previous = latestCheckpoint;
     latestCheckpoint = new Checkpoints.Checkpoint(dir, applied.term(), applied.index());
     latestSnapshot = snapshotInfo(latestCheckpoint);

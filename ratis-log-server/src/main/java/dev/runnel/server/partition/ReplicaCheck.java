@@ -4,11 +4,14 @@ import dev.runnel.server.storage.PartitionStore;
 import dev.runnel.server.storage.StorageException;
 import dev.runnel.server.storage.StoreOpener;
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -29,6 +32,7 @@ import org.apache.ratis.util.SizeInBytes;
  */
 public final class ReplicaCheck {
   private static final Pattern CLOSED = Pattern.compile("log_(\\d+)-(\\d+)");
+  static final String RAFT_META = "raft-meta";
   private static final Pattern OPEN = Pattern.compile("log_inprogress_(\\d+)(?:\\..*)?");
 
   private final StoreOpener opener;
@@ -43,6 +47,7 @@ public final class ReplicaCheck {
   public Optional<String> damage(Path groupDir, boolean readAllData) {
     long logEnd;
     try {
+      checkMetadata(groupDir.resolve("current").resolve(RAFT_META));
       logEnd = checkLog(groupDir.resolve("current"));
     } catch (DamageFound d) {
       return Optional.of(d.getMessage());
@@ -74,6 +79,30 @@ public final class ReplicaCheck {
       return Optional.of("store: " + e.getMessage());
     } catch (IOException e) {
       return Optional.of("cannot open the store: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The member's persisted term and vote. Ratis 3.3 writes this file through a temporary file that
+   * it renames into place even when the write failed (its try-with-resources closes, and so
+   * commits, the half-written file): after a write that hit a full disk it was found empty. Ratis
+   * then refuses to load the group, and at start-up the whole server with it; and a member that
+   * forgot its vote must not vote again before it is rebuilt.
+   */
+  private static void checkMetadata(Path meta) throws IOException {
+    if (!Files.exists(meta)) {
+      return;
+    }
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(meta, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new DamageFound("the Raft metadata file " + RAFT_META + " is unreadable: " + e.getMessage());
+    }
+    String term = p.getProperty("term");
+    if (term == null || !term.matches("\\d+") || p.getProperty("votedFor") == null) {
+      throw new DamageFound("the Raft metadata file " + RAFT_META + " lacks its term or vote ("
+          + Files.size(meta) + " bytes): the member's vote is lost");
     }
   }
 

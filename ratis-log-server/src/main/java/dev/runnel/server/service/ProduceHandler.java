@@ -134,6 +134,10 @@ public final class ProduceHandler {
       if (leader < 0) {
         fail(group, ErrorCode.LEADER_NOT_AVAILABLE, "partition " + t.id().partition() + " of '"
             + t.topic().getName() + "' has no leader right now");
+      } else if (leader == selfId && !topics.storageProblem().isEmpty()) {
+        fail(group, ErrorCode.STORAGE_ERROR, "partition " + t.id().partition() + " of '"
+            + t.topic().getName() + "': broker " + selfId + " has taken its replicas out of service ("
+            + topics.storageProblem() + "); a new leader is being elected");
       } else if (leader == selfId) {
         fail(group, ErrorCode.LEADER_NOT_AVAILABLE, "partition " + t.id().partition() + " of '"
             + t.topic().getName() + "': this broker was just elected leader and is not ready yet");

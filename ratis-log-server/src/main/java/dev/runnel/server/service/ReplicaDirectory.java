@@ -9,4 +9,12 @@ public interface ReplicaDirectory {
 
   /** Group ids of every replica open here. */
   List<String> groupIds();
+
+  /**
+   * Why this broker has taken its replicas out of service (its data directory is full), or empty:
+   * a client writing to a partition this broker led is told so instead of "leader not ready".
+   */
+  default String storageProblem() {
+    return "";
+  }
 }

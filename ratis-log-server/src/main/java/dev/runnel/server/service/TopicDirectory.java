@@ -64,6 +64,11 @@ public final class TopicDirectory {
     return state.leader(t.id()).map(LeaderRecord::getLeaderId).orElse(-1);
   }
 
+  /** See {@link ReplicaDirectory#storageProblem()}. */
+  public String storageProblem() {
+    return replicas.storageProblem();
+  }
+
   public long leaderEpochOf(Target t) {
     return state.leader(t.id()).map(LeaderRecord::getTerm).orElse(-1L);
   }

@@ -1,0 +1,193 @@
+package dev.runnel.server.partition;
+
+import dev.runnel.server.raft.GroupIds;
+import dev.runnel.server.raft.RaftHost;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes this broker's partition replicas out of service and back, keeping their files: for a data
+ * directory that ran out of space. A stopped replica neither votes nor takes entries, so its
+ * group carries on with the others (electing a new leader if it led); once restarted, it recovers
+ * from its files and the leader catches it up, as after a broker restart. The metadata member is
+ * never stopped: it needs little space, and the cluster must stay manageable (a topic deleted to
+ * free space is removed through it).
+ */
+public final class ReplicaSuspension {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaSuspension.class);
+  private static final long REOPEN_TIMEOUT_S = 60;
+  private static final long STEP_DOWN_TIMEOUT_MS = 5_000;
+  private static final long RETRY_MS = 10_000;
+
+  private final Supplier<RaftHost> host;
+  private final Path raftDir;
+  private final ReplicaCheck check;
+  private final ReplicaDamage damage;
+  private final LongSupplier clockMs;
+  /** Replicas whose restart failed, with the earliest time to try again. */
+  private final Map<RaftGroupId, Long> retryAt = new ConcurrentHashMap<>();
+  /** Stopped here and not restarted yet, with the group as each knew it. */
+  private final Map<RaftGroupId, RaftGroup> stopped = new ConcurrentHashMap<>();
+  /** Dropped from the Ratis server on the way to a restart that has not succeeded yet. */
+  private final Set<RaftGroupId> dropped = ConcurrentHashMap.newKeySet();
+  /** Stopped after a failure other than a full disk: left alone until the broker restarts. */
+  private final Set<RaftGroupId> forGood = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param raftDir where the replicas' directories are
+   * @param check run on a replica that fails to restart: damage found there is handed to
+   *     {@code damage}, which quarantines the directory and has the replica rebuilt
+   */
+  public ReplicaSuspension(Supplier<RaftHost> host, Path raftDir, ReplicaCheck check,
+      ReplicaDamage damage, LongSupplier clockMs) {
+    this.host = host;
+    this.raftDir = raftDir;
+    this.check = check;
+    this.damage = damage;
+    this.clockMs = clockMs;
+  }
+
+  /**
+   * Stops every running partition replica (also ones added since the last call); returns how many
+   * were stopped by this call.
+   */
+  public int stopAll() {
+    int n = 0;
+    for (RaftGroupId gid : host.get().server().getGroupIds()) {
+      if (!GroupIds.isMetadata(gid) && stop(gid)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Stops one replica, to be restarted by {@link #restartAll}; false if it was not running here. A
+   * replica Ratis closed itself (its apply failed on the full disk) is recorded for the restart too.
+   */
+  public boolean stop(RaftGroupId gid) {
+    if (forGood.contains(gid) || stopped.containsKey(gid)) {
+      return false;
+    }
+    Optional<RaftGroup> closedNow = close(gid);
+    Optional<RaftGroup> group = closedNow.or(() -> host.get().division(gid).map(d -> d.getGroup()));
+    group.ifPresent(g -> stopped.put(gid, g));
+    return closedNow.isPresent();
+  }
+
+  /** Stops one replica until the broker restarts ({@link #restartAll} leaves it alone). */
+  public void stopForGood(RaftGroupId gid) {
+    forGood.add(gid);
+    stopped.remove(gid);
+    close(gid);
+  }
+
+  private Optional<RaftGroup> close(RaftGroupId gid) {
+    try {
+      return host.get().closeMember(gid);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not stop the replica of group {}: {}", gid, e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Restarts the replicas stopped here; returns how many restarted. One that is running again or
+   * was removed meanwhile (e.g. its topic was deleted) is forgotten; one that fails to restart
+   * stays stopped and is tried again on the next call.
+   */
+  public int restartAll() {
+    int n = 0;
+    RaftHost h = host.get();
+    for (Map.Entry<RaftGroupId, RaftGroup> e : Map.copyOf(stopped).entrySet()) {
+      RaftGroupId gid = e.getKey();
+      boolean hosted = h.division(gid).isPresent();
+      if ((hosted && !h.isClosedMember(gid)) || (!hosted && !dropped.contains(gid))) {
+        forget(gid);
+        continue;
+      }
+      if (clockMs.getAsLong() < retryAt.getOrDefault(gid, Long.MIN_VALUE)) {
+        continue;
+      }
+      try {
+        if (hosted) {
+          h.dropMember(gid).get(REOPEN_TIMEOUT_S, TimeUnit.SECONDS);
+          dropped.add(gid);
+        }
+        h.openMember(e.getValue()).get(REOPEN_TIMEOUT_S, TimeUnit.SECONDS);
+        forget(gid);
+        n++;
+        stepDownLeader(h, e.getValue());
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        return n;
+      } catch (ExecutionException | TimeoutException | RuntimeException ex) {
+        restartFailed(gid, ex);
+      }
+    }
+    return n;
+  }
+
+  private void forget(RaftGroupId gid) {
+    stopped.remove(gid);
+    dropped.remove(gid);
+    retryAt.remove(gid);
+  }
+
+  /**
+   * A replica that does not open again is checked as at start-up: damage (seen: Ratis's vote file
+   * left empty by a write on the full disk) takes it out of service for a rebuild; anything else is
+   * tried again later.
+   */
+  private void restartFailed(RaftGroupId gid, Exception failure) {
+    Path dir = raftDir.resolve(gid.getUuid().toString());
+    Optional<String> found = dropped.contains(gid) && Files.isDirectory(dir)
+        ? check.damage(dir, false) : Optional.empty();
+    if (found.isPresent()) {
+      try {
+        damage.foundAtStart(dir, found.get());
+        forget(gid);
+        return;
+      } catch (IOException e) {
+        LOG.warn("Could not quarantine the damaged replica of group {}: {}", gid, e.toString());
+      }
+    }
+    retryAt.put(gid, clockMs.getAsLong() + RETRY_MS);
+    LOG.warn("Could not restart the replica of group {}; trying again in {} s: {}", gid,
+        RETRY_MS / 1000, failure.toString());
+  }
+
+  /**
+   * Seen in DiskFullTest (about one run in six): after this replica's log writes failed, its
+   * leader's appender sent it only heartbeats, which it answered with "inconsistent, next index
+   * 133", and never the entries from 133 on, so the replica stayed behind for good. A new term starts the
+   * leader's appenders afresh; an election per restarted group is a small price after a full disk.
+   */
+  private static void stepDownLeader(RaftHost h, RaftGroup group) {
+    try {
+      h.stepDownLeader(group, STEP_DOWN_TIMEOUT_MS);
+    } catch (IOException e) {
+      LOG.warn("Restarted the replica of group {}, but its leader did not step down ({}); it may be"
+          + " slow to catch up", group.getGroupId(), e.getMessage());
+    }
+  }
+
+  /** Replicas stopped here and not yet restarted. */
+  public int stoppedCount() {
+    return stopped.size();
+  }
+}
