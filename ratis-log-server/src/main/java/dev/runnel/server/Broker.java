@@ -54,6 +54,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -256,6 +257,12 @@ public final class Broker implements AutoCloseable {
     long min = config.storageMinFreeBytes();
     long checkMs = config.storageFreeCheckInterval().toMillis();
     LongSupplier monoMs = () -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+    ExecutorService closer = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "runnel-replica-closer");
+      t.setDaemon(true);
+      return t;
+    });
+    closeables.add(closer::shutdownNow);
     DiskSpaceGuard guard = new DiskSpaceGuard(min, Math.max(2 * min, min + (64L << 20)), 10 * checkMs,
         () -> {
           try {
@@ -265,7 +272,7 @@ public final class Broker implements AutoCloseable {
           }
         }, monoMs);
     suspension = new ReplicaSuspension(() -> raft, raftDir,
-        new ReplicaCheck(opener, RaftSettings.maxEntrySize(config)), damage, monoMs);
+        new ReplicaCheck(opener, RaftSettings.maxEntrySize(config)), damage, monoMs, closer);
     Gauge.builder("runnel.storage.free.bytes", guard, DiskSpaceGuard::lastFreeBytes)
         .description("Bytes free on the data directory's file system at the last check").register(meters);
     Gauge.builder("runnel.storage.replicas.stopped", suspension, ReplicaSuspension::stoppedCount)

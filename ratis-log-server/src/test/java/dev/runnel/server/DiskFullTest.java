@@ -102,7 +102,7 @@ class DiskFullTest {
       }
       // Before: ~150,000 stack traces a minute from Ratis's snapshot loop on the full disk.
       int noSpaceLines = errors.noSpace.get();
-      assertTrue(noSpaceLines <= 100, "a few lines about the full disk, not one per write: " + noSpaceLines);
+      assertTrue(noSpaceLines <= 100, "a few errors about the full disk, not one per write: " + noSpaceLines);
       assertTrue(errors.runnelErrors.get() <= 5, "Runnel reports the full disk once: "
           + errors.runnelErrors.get() + "; first: " + errors.first);
 
@@ -115,7 +115,7 @@ class DiskFullTest {
             "every acknowledged batch of partition " + p + " is readable");
       }
       System.out.println("DiskFullTest: broker 2 stopped its replicas after " + sent + " batches of "
-          + VALUE_BYTES + " bytes; " + noSpaceLines + " lines about a full disk, "
+          + VALUE_BYTES + " bytes; " + noSpaceLines + " errors about a full disk, "
           + errors.runnelErrors.get() + " Runnel errors, " + errors.errors.get() + " errors in all");
     }
   }
@@ -170,7 +170,9 @@ class DiskFullTest {
     protected void append(ILoggingEvent e) {
       String text = e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
           : " " + e.getThrowableProxy().getMessage() + causes(e.getThrowableProxy()));
-      if (text.contains("No space left on device")) {
+      // Errors only: the flood was an error per applied entry; Ratis's warnings (one per refused
+      // append until the replica is stopped) are off in tests and rate-limited by bin/runnel.
+      if (e.getLevel().isGreaterOrEqual(Level.ERROR) && text.contains("No space left on device")) {
         noSpace.incrementAndGet();
       }
       if (e.getLevel().isGreaterOrEqual(Level.ERROR)) {

@@ -21,12 +21,12 @@ import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
-import org.apache.ratis.util.TimeDuration;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachine;
+import org.apache.ratis.util.TimeDuration;
 
 /**
  * The broker's single Ratis server, hosting the metadata group and the partition groups, plus
@@ -129,7 +129,8 @@ public final class RaftHost implements Closeable {
   /**
    * Closes this server's member of the group in place: its files stay where they are and the group
    * stays listed (so the controller does not take the member for lost and rebuild it), but it
-   * neither votes nor takes entries until {@link #reopenMember}. Returns the group as the member
+   * neither votes nor takes entries until it is dropped ({@link #dropMember}) and opened again
+   * ({@link #openMember}). Returns the group as the member
    * last knew it, or empty if it is not hosted here or already closed.
    */
   public Optional<RaftGroup> closeMember(RaftGroupId gid) throws IOException {
