@@ -45,6 +45,8 @@ final class ReplicaRepair {
    * check) until it stopped leading; a new leader starts with no pending reconfiguration.
    */
   static final int FAILURES_BEFORE_LEADER_MOVE = 10;
+  /** See {@link #missingLongEnough}. */
+  static final long MISSING_GRACE_MS = 10_000;
 
   private final ClusterState state;
   private final MetadataClient metadata;
@@ -52,6 +54,8 @@ final class ReplicaRepair {
   private final LongSupplier clockMs;
   /** Consecutive failed attempts to add a rebuilt replica back, by group id. */
   private final Map<String, Integer> failures = new HashMap<>();
+  /** When each replica ("group@broker") was first seen missing from its live broker. */
+  private final Map<String, Long> missingSince = new HashMap<>();
 
   ReplicaRepair(ClusterState state, MetadataClient metadata, GroupAdmin admin, LongSupplier clockMs) {
     this.state = state;
@@ -78,10 +82,16 @@ final class ReplicaRepair {
         continue;  // down or unreachable: repaired once it is back
       }
       boolean hosts = groups.contains(gid);
+      if (hosts) {
+        missingSince.remove(gid + "@" + b.getId());
+      }
       if (hosts && !damaged.containsKey(b.getId())) {
         continue;
       }
       if (!damaged.containsKey(b.getId())) {
+        if (!missingLongEnough(gid, b.getId())) {
+          continue;
+        }
         report(id, b, "the replica is missing on broker " + b.getId()
             + " (its directory was lost or never created)");
       }
@@ -120,6 +130,18 @@ final class ReplicaRepair {
         }
       }
     }
+  }
+
+  /**
+   * A replica counts as missing only once its broker has not listed it for MISSING_GRACE_MS: a
+   * broker restarting a replica after a full disk drops it from Ratis and adds it back (Ratis
+   * cannot reopen a member in place), and a rebuild started in that gap raced the restart (seen
+   * in CI: the rebuild's empty member and the restarted one collided over the directory).
+   */
+  private boolean missingLongEnough(String gid, int brokerId) {
+    long now = clockMs.getAsLong();
+    long since = missingSince.computeIfAbsent(gid + "@" + brokerId, k -> now);
+    return now - since >= MISSING_GRACE_MS;
   }
 
   /** Moves the group's leadership to another healthy replica (see FAILURES_BEFORE_LEADER_MOVE). */

@@ -163,9 +163,14 @@ public final class ReplicaSuspension {
    * tried again later.
    */
   private void restartFailed(RaftGroupId gid, Exception failure) {
+    if (host.get().division(gid).isPresent() && !host.get().isClosedMember(gid)) {
+      forget(gid);  // running after all (it was added back by someone else): nothing to restart
+      return;
+    }
     Path dir = raftDir.resolve(gid.getUuid().toString());
-    Optional<String> found = dropped.contains(gid) && Files.isDirectory(dir)
-        ? check.damage(dir, false) : Optional.empty();
+    // Only while Ratis does not hold it: the check opens the store, and a quarantine moves the files.
+    Optional<String> found = dropped.contains(gid) && host.get().division(gid).isEmpty()
+        && Files.isDirectory(dir) ? check.damage(dir, false) : Optional.empty();
     if (found.isPresent()) {
       try {
         damage.foundAtStart(dir, found.get());

@@ -125,6 +125,8 @@ class ServerConfigTest {
       "storage.block.cache.bytes | 0 | is out of range (1 MiB..1024 GiB)",
       "storage.write.buffer.total.bytes | 99999999999999999999 | is not a byte count",
       "storage.background.jobs | 65 | is out of range (1..64)",
+      "storage.min.free.bytes | 2TiB | is out of range",
+      "storage.free.check.interval.ms | 9 | is out of range (10..60000)",
       "broker.heartbeat.interval.ms | 9 | is out of range (10..60000)",
       "broker.session.timeout.ms | 99 | is out of range (100..600000)",
       "controller.reconcile.interval.ms | 60001 | is out of range (10..60000)",
