@@ -125,7 +125,7 @@ class ServerConfigTest {
       "storage.block.cache.bytes | 0 | is out of range (1 MiB..1024 GiB)",
       "storage.write.buffer.total.bytes | 99999999999999999999 | is not a byte count",
       "storage.background.jobs | 65 | is out of range (1..64)",
-      "storage.min.free.bytes | 2TiB | is out of range",
+      "storage.min.free.bytes | 1025GiB | is out of range (0..1024 GiB)",
       "storage.free.check.interval.ms | 9 | is out of range (10..60000)",
       "broker.heartbeat.interval.ms | 9 | is out of range (10..60000)",
       "broker.session.timeout.ms | 99 | is out of range (100..600000)",
