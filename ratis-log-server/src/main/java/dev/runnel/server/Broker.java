@@ -152,7 +152,8 @@ public final class Broker implements AutoCloseable {
         config.sessionTimeout().toMillis());
     boolean recover = Files.isDirectory(raftDir.resolve(GroupIds.METADATA.getUuid().toString()));
     raft = new RaftHost(self, props,
-        gid -> GroupIds.isMetadata(gid) ? metadataSm : new PartitionStateMachine(opener, replicas),
+        gid -> GroupIds.isMetadata(gid) ? metadataSm : new PartitionStateMachine(opener, replicas,
+            state::partitionsOfGroup),
         member ? metadataGroup : null, recover);
     raft.start();
     closeables.add(0, raft);

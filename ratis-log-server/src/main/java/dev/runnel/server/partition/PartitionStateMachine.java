@@ -6,6 +6,7 @@ import dev.runnel.proto.internal.AppendResult;
 import dev.runnel.proto.internal.PartitionCommand;
 import dev.runnel.proto.internal.PartitionReply;
 import dev.runnel.server.common.AppliedIndex;
+import dev.runnel.server.common.PartitionId;
 import dev.runnel.server.common.PartitionKeys;
 import dev.runnel.server.raft.GroupIds;
 import dev.runnel.server.raft.LifecycleStateMachine;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupMemberId;
@@ -70,6 +72,7 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
 
   private final StoreOpener opener;
   private final Events events;
+  private final Function<String, List<PartitionId>> partitionsOfGroup;
   private final AppendSignal appendSignal = new AppendSignal();
   private volatile PartitionStore store;
   private volatile Path smDir;
@@ -77,9 +80,15 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
   private volatile Checkpoints.Checkpoint latestCheckpoint;
   private volatile SnapshotInfo latestSnapshot;
 
-  public PartitionStateMachine(StoreOpener opener, Events events) {
+  /**
+   * @param partitionsOfGroup the partitions the metadata places in a Raft group (by group id), as
+   *     far as this broker knows them yet: their storage is prepared when the replica opens
+   */
+  public PartitionStateMachine(StoreOpener opener, Events events,
+      Function<String, List<PartitionId>> partitionsOfGroup) {
     this.opener = opener;
     this.events = events;
+    this.partitionsOfGroup = partitionsOfGroup;
   }
 
   @Override
@@ -103,6 +112,7 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
       Checkpoints.restore(latestCheckpoint, dbDir);
       s = opener.open(dbDir);
     }
+    prepare(s);
     store = s;
     // Ratis resumes applying after the snapshot index it gets from getLatestSnapshot(); entries up
     // to the store's own applied index are then skipped in applyTransaction.
@@ -110,6 +120,16 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
         : TermIndex.valueOf(latestCheckpoint.term(), latestCheckpoint.index()));
     events.onOpened(this);
     appendSignal.signal();
+  }
+
+  /** A hint: partitions the metadata does not know yet are prepared at their first append. */
+  private void prepare(PartitionStore s) {
+    try {
+      s.prepare(partitionsOfGroup.apply(getGroupId().getUuid().toString()));
+    } catch (StorageException e) {
+      LOG.warn("{}: could not prepare storage for the group's partitions; each is prepared at its"
+          + " first append instead: {}", getGroupId(), e.getMessage());
+    }
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.runnel.server.record.BatchHeader;
 import java.io.Closeable;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -117,6 +118,13 @@ public interface PartitionStore extends Closeable {
    * {@link StorageException} naming the first damaged file. Costs a full read of the store.
    */
   void verify();
+
+  /**
+   * Readies the store for these partitions before their first append, in one step (a hint; the
+   * first append does it otherwise). For a store that keeps per-partition structures whose
+   * creation costs more one at a time than together.
+   */
+  default void prepare(Collection<PartitionId> partitions) {}
 
   /** Makes everything applied so far durable on disk (the Raft log may then be purged behind it). */
   void flush();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -180,6 +181,27 @@ public final class RocksDbPartitionStore implements PartitionStore {
       }
       return s.logStartOffset();
     });
+  }
+
+  /**
+   * Creates the column families of these partitions in one call. Measured at 1,000 partitions (W4,
+   * 333 per Raft group): RocksDB rewrites and re-parses its options file, every family in it, on
+   * each creation, and creating them as batches first arrived (a few per entry) kept the apply
+   * thread busy for the first minute of writes, 60 % of broker CPU.
+   */
+  @Override
+  public void prepare(Collection<PartitionId> partitions) {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      synchronized (writeMutex) {
+        handles.batches().ensure(partitions);
+      }
+    } catch (RocksDBException e) {
+      throw StorageException.of(context + ": creating column families failed", e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
   }
 
   @Override
