@@ -178,6 +178,36 @@ class RocksDbPartitionStoreTest extends PartitionStoreContractTest {
     s.close();
   }
 
+  /**
+   * Families prepared ahead in one call are there, empty, before any append, survive a reopen,
+   * and take appends; preparing again, or partitions that already have a family, changes nothing.
+   */
+  @Test
+  void preparedPartitionsHaveTheirFamiliesBeforeTheirFirstAppend() throws Exception {
+    final Path dir = newDir();
+    final List<PartitionId> parts = new ArrayList<>();
+    for (int p = 0; p < 300; p++) {
+      parts.add(new PartitionId(P0.topicId(), p));
+    }
+    RocksDbPartitionStore s = (RocksDbPartitionStore) open(dir, 10);
+    s.prepare(parts.subList(0, 200));
+    s.prepare(parts);
+    s.prepare(List.of());
+    assertEquals(300, s.handles().batches().all().size());
+    assertEquals(0, s.offsets(parts.get(5)).nextOffset());
+    assertTrue(readAll(s, parts.get(5)).isEmpty());
+    s.close();
+    try (Options o = new Options()) {
+      assertEquals(301, RocksDB.listColumnFamilies(o, dir.toString()).size(),
+          "300 batch families and the default family, which holds the state");
+    }
+    s = (RocksDbPartitionStore) open(dir, 10);
+    s.append(new AppliedIndex(1, 1), List.of(TestBatches.append(parts.get(299), batch(1, 7))));
+    assertArrayEquals(batch(1, 7), readAll(s, parts.get(299)).get(0).batch());
+    assertEquals(300, s.handles().batches().all().size());
+    s.close();
+  }
+
   @Test
   void checkpointInstalledInPlaceOfTheStoreDirectoryOpens() throws IOException {
     final Path dir = newDir();
