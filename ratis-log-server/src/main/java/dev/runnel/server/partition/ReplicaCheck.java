@@ -43,6 +43,19 @@ public final class ReplicaCheck {
     this.maxEntrySize = maxEntrySize;
   }
 
+  /**
+   * What is wrong with the replica's Raft metadata file, or empty: reads only that file, so it is
+   * safe while Ratis or the store may still hold the replica's other files.
+   */
+  public Optional<String> metadataDamage(Path groupDir) {
+    try {
+      checkMetadata(groupDir.resolve("current").resolve(RAFT_META));
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
   /** What is wrong with the replica in {@code groupDir}, or empty if nothing was found. */
   public Optional<String> damage(Path groupDir, boolean readAllData) {
     long logEnd;
