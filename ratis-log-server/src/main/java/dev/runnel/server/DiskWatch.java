@@ -50,6 +50,15 @@ final class DiskWatch implements Runnable {
   @Override
   public synchronized void run() {
     try {
+      round();
+    } catch (RuntimeException e) {
+      // A scheduled task that throws is never run again: log it and try on the next round.
+      LOG.warn("Broker {}: checking the data directory's free space failed", brokerId, e);
+    }
+  }
+
+  private void round() {
+    try {
       guard.check().ifPresent(this::changed);
       probeFailing = false;
     } catch (UncheckedIOException | SecurityException e) {
@@ -72,7 +81,13 @@ final class DiskWatch implements Runnable {
   /** A replica's write failed; called on Ratis threads. */
   void storageFailed(String raftGroupId, String where, Throwable failure) {
     try {
-      executor.execute(() -> handleFailure(raftGroupId, where, failure));
+      executor.execute(() -> {
+        try {
+          handleFailure(raftGroupId, where, failure);
+        } catch (RuntimeException e) {
+          LOG.warn("Broker {}: handling a failed write of group {} failed", brokerId, raftGroupId, e);
+        }
+      });
     } catch (RejectedExecutionException e) {
       // The broker is stopping: its replicas close anyway.
     }
