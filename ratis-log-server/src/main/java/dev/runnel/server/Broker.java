@@ -12,6 +12,7 @@ import dev.runnel.server.metadata.ClusterState;
 import dev.runnel.server.metadata.Controller;
 import dev.runnel.server.metadata.MetadataClient;
 import dev.runnel.server.metadata.MetadataStateMachine;
+import dev.runnel.server.partition.CheckpointWriter;
 import dev.runnel.server.partition.LocalReplicas;
 import dev.runnel.server.partition.Quarantine;
 import dev.runnel.server.partition.ReplicaCheck;
@@ -151,9 +152,11 @@ public final class Broker implements AutoCloseable {
     MetadataStateMachine metadataSm = new MetadataStateMachine(state, metadataEvents,
         config.sessionTimeout().toMillis());
     boolean recover = Files.isDirectory(raftDir.resolve(GroupIds.METADATA.getUuid().toString()));
+    CheckpointWriter checkpoints = new CheckpointWriter(CheckpointWriter.DEFAULT_THREADS);
+    closeables.add(0, checkpoints);
     raft = new RaftHost(self, props,
         gid -> GroupIds.isMetadata(gid) ? metadataSm : new PartitionStateMachine(opener, replicas,
-            state::partitionsOfGroup),
+            state::partitionsOfGroup, checkpoints),
         member ? metadataGroup : null, recover);
     raft.start();
     closeables.add(0, raft);

@@ -72,6 +72,7 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
 
   private final StoreOpener opener;
   private final Events events;
+  private final CheckpointWriter checkpoints;
   private final Function<String, List<PartitionId>> partitionsOfGroup;
   private final AppendSignal appendSignal = new AppendSignal();
   private volatile PartitionStore store;
@@ -79,15 +80,19 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
   private volatile Path dbDir;
   private volatile Checkpoints.Checkpoint latestCheckpoint;
   private volatile SnapshotInfo latestSnapshot;
+  /** Touched by the apply thread and by close (Ratis runs both one at a time for a group). */
+  private volatile CheckpointWriter.Task<Checkpoints.Checkpoint> pendingCheckpoint;
 
   /**
    * @param partitionsOfGroup the partitions the metadata places in a Raft group (by group id), as
    *     far as this broker knows them yet: their storage is prepared when the replica opens
+   * @param checkpoints where snapshots are written, off the apply thread
    */
   public PartitionStateMachine(StoreOpener opener, Events events,
-      Function<String, List<PartitionId>> partitionsOfGroup) {
+      Function<String, List<PartitionId>> partitionsOfGroup, CheckpointWriter checkpoints) {
     this.opener = opener;
     this.events = events;
+    this.checkpoints = checkpoints;
     this.partitionsOfGroup = partitionsOfGroup;
   }
 
@@ -136,6 +141,12 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
   protected void closeState() {
     PartitionStore s = store;
     store = null;
+    // Before the store closes and before a snapshot install replaces the state-machine directory.
+    CheckpointWriter.Task<Checkpoints.Checkpoint> task = pendingCheckpoint;
+    pendingCheckpoint = null;
+    if (task != null) {
+      task.cancelOrAwait();
+    }
     if (s != null) {
       try {
         s.close();
@@ -249,38 +260,73 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
     updateLastAppliedTermIndex(term, index);
   }
 
+  /**
+   * Adopts the checkpoint written in the background since the last call, or starts one; never
+   * writes on this (the apply) thread. Ratis calls this after each round of applied entries once
+   * the group is {@code raft.snapshot.threshold.entries} past its last snapshot, and purges its log
+   * up to the index returned; -1 (nothing new yet) makes it call again after the next round.
+   *
+   * <p>A checkpoint is named after the applied index read before it starts. Entries applied while
+   * it is written may be in it too: a store restored from it is then ahead of that index and skips
+   * the entries it already holds, as after any restart (see the class comment).
+   */
   @Override
   public long takeSnapshot() throws IOException {
     PartitionStore s = store;
     if (s == null) {
       return -1;
     }
+    CheckpointWriter.Task<Checkpoints.Checkpoint> task = pendingCheckpoint;
+    if (task != null) {
+      if (!task.isDone()) {
+        return -1;
+      }
+      pendingCheckpoint = null;
+      return adopt(task);
+    }
     AppliedIndex applied = s.applied();
     if (applied.index() < 0
         || (latestCheckpoint != null && latestCheckpoint.index() >= applied.index())) {
       return latestCheckpoint == null ? -1 : latestCheckpoint.index();
     }
+    Path sm = smDir;
+    pendingCheckpoint = checkpoints.start(() -> write(s, sm, applied));
+    return -1;
+  }
+
+  /** Runs on a {@link CheckpointWriter} thread, concurrently with applies to the store. */
+  private static Checkpoints.Checkpoint write(PartitionStore s, Path smDir, AppliedIndex applied)
+      throws IOException {
     Path dir = Checkpoints.dirFor(smDir, applied.term(), applied.index());
+    Checkpoints.deleteRecursively(dir);
+    s.flush();
+    s.checkpoint(dir);
+    Checkpoints.markComplete(dir);
+    return new Checkpoints.Checkpoint(dir, applied.term(), applied.index());
+  }
+
+  private long adopt(CheckpointWriter.Task<Checkpoints.Checkpoint> task) throws IOException {
+    Checkpoints.Checkpoint written;
     try {
-      Checkpoints.deleteRecursively(dir);
-      s.flush();
-      s.checkpoint(dir);
-      Checkpoints.markComplete(dir);
-    } catch (IOException | StorageException e) {
+      written = task.outcome();
+    } catch (Exception e) {
       // Ratis retries a failed snapshot after every applied entry and logs each failure, and an
       // unchecked exception here sent its updater into a loop that logged ~150,000 stack traces a
       // minute onto a full disk: report it (the broker stops the replica) and fail checked.
-      reportStorageFailure("snapshot at " + applied, e);
+      reportStorageFailure("snapshot", e);
       throw e instanceof IOException io ? io
           : new IOException(getGroupId() + ": snapshot failed: " + e.getMessage(), e);
     }
+    if (written == null) {
+      return -1;
+    }
     Checkpoints.Checkpoint previous = latestCheckpoint;
-    latestCheckpoint = new Checkpoints.Checkpoint(dir, applied.term(), applied.index());
-    latestSnapshot = snapshotInfo(latestCheckpoint);
+    latestCheckpoint = written;
+    latestSnapshot = snapshotInfo(written);
     // The previous checkpoint may be streaming to a follower right now; it goes one round later.
-    Checkpoints.deleteAllExcept(smDir, dir, previous == null ? dir : previous.dir());
-    LOG.debug("{}: checkpoint at {}", getGroupId(), applied);
-    return applied.index();
+    Checkpoints.deleteAllExcept(smDir, written.dir(), previous == null ? written.dir() : previous.dir());
+    LOG.debug("{}: checkpoint at {}", getGroupId(), written);
+    return written.index();
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -33,6 +34,7 @@ final class BatchFamilies {
   private final RocksDB db;
   private final ColumnFamilyOptions options;
   private final Map<PartitionId, ColumnFamilyHandle> handles = new ConcurrentHashMap<>();
+  private final ReentrantLock creation = new ReentrantLock();
 
   BatchFamilies(RocksDB db, ColumnFamilyOptions options) {
     this.db = db;
@@ -76,10 +78,35 @@ final class BatchFamilies {
     if (missing.isEmpty()) {
       return;
     }
-    final List<ColumnFamilyHandle> created = db.createColumnFamilies(
-        missing.stream().map(p -> new ColumnFamilyDescriptor(nameOf(p), options)).toList());
-    for (int i = 0; i < missing.size(); i++) {
-      handles.put(missing.get(i), created.get(i));
+    creation.lock();
+    try {
+      final List<ColumnFamilyHandle> created = db.createColumnFamilies(
+          missing.stream().map(p -> new ColumnFamilyDescriptor(nameOf(p), options)).toList());
+      for (int i = 0; i < missing.size(); i++) {
+        handles.put(missing.get(i), created.get(i));
+      }
+    } finally {
+      creation.unlock();
+    }
+  }
+
+  /** A RocksDB call run by {@link #withoutCreation}. */
+  interface RocksCall {
+    void run() throws RocksDBException;
+  }
+
+  /**
+   * Runs {@code call} while no family is created. Flushes run concurrently with writes: a flush of
+   * {@link #all()} inside this covers every family a write batch can touch, whereas a batch writing
+   * to a family created after the list was taken would have its applied index flushed without its
+   * data.
+   */
+  void withoutCreation(RocksCall call) throws RocksDBException {
+    creation.lock();
+    try {
+      call.run();
+    } finally {
+      creation.unlock();
     }
   }
 

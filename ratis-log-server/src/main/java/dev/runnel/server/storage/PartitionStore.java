@@ -126,13 +126,18 @@ public interface PartitionStore extends Closeable {
    */
   default void prepare(Collection<PartitionId> partitions) {}
 
-  /** Makes everything applied so far durable on disk (the Raft log may then be purged behind it). */
+  /**
+   * Makes everything applied so far durable on disk (the Raft log may then be purged behind it).
+   * May run concurrently with mutations, on another thread.
+   */
   void flush();
 
   /**
-   * Writes a consistent copy of the store, as of {@link #applied()}, into {@code target} (which must
-   * not exist; its parent is created if needed). Cheap: implementations may hard-link immutable
-   * files. The implementation's {@code open}/{@code load} reads the copy back.
+   * Writes a consistent copy of the store into {@code target} (which must not exist; its parent is
+   * created if needed): every entry applied before the call, and possibly some applied during it,
+   * each whole, with the {@link #applied()} index that goes with them. May run concurrently with
+   * mutations, on another thread, and need not hold them off. Cheap: implementations may hard-link
+   * immutable files. The implementation's {@code open}/{@code load} reads the copy back.
    */
   void checkpoint(Path target);
 

@@ -103,8 +103,15 @@ final class RocksDatabase implements AutoCloseable {
     }
   }
 
-  /** Flushes the memtables of every column family as one atomic flush and waits for it. */
+  /**
+   * Flushes the memtables of every column family as one atomic flush and waits for it. Safe while
+   * write batches are committed concurrently: each is flushed whole or not at all.
+   */
   void flush() throws RocksDBException {
+    batches.withoutCreation(this::flushAll);
+  }
+
+  private void flushAll() throws RocksDBException {
     final List<ColumnFamilyHandle> all = new ArrayList<>();
     all.add(state);
     all.addAll(batches.all());
@@ -123,12 +130,18 @@ final class RocksDatabase implements AutoCloseable {
     }
   }
 
-  /** Flushes, then writes a checkpoint (hard links to the data files) into {@code target}. */
+  /**
+   * Flushes, then writes a checkpoint (hard links to the data files) into {@code target}. Safe
+   * while write batches are committed concurrently: the checkpoint holds each whole or not at all.
+   */
   void checkpoint(Path target) throws RocksDBException {
-    flush();
-    try (Checkpoint checkpoint = Checkpoint.create(db)) {
-      checkpoint.createCheckpoint(target.toString());
-    }
+    batches.withoutCreation(() -> {
+      flushAll();
+      // RocksDB flushes again (all families, atomically): the writes since the flush above.
+      try (Checkpoint checkpoint = Checkpoint.create(db)) {
+        checkpoint.createCheckpoint(target.toString());
+      }
+    });
   }
 
   /** Closes the database and frees every handle, also when closing fails. */

@@ -43,8 +43,8 @@ import org.rocksdb.WriteBatch;
  * <p><b>Trims</b> are logical (see {@link RocksTrimPlanner}); {@link #flush()} then drops the data
  * files lying wholly below each durable log start.
  *
- * <p><b>Snapshots.</b> {@link #checkpoint} writes a RocksDB checkpoint (hard links) after a flush;
- * {@link #open} opens such a directory like any other store directory.
+ * <p><b>Snapshots.</b> {@link #checkpoint} writes a RocksDB checkpoint (hard links) after a flush,
+ * without stopping mutations; {@link #open} opens such a directory like any other store directory.
  */
 public final class RocksDbPartitionStore implements PartitionStore {
 
@@ -336,8 +336,10 @@ public final class RocksDbPartitionStore implements PartitionStore {
   }
 
   /**
-   * Flushes, then hard-links the store's files into {@code target}. Holds off mutations meanwhile,
-   * so the copy is exactly the state at {@link #applied()}.
+   * Flushes, then hard-links the store's files into {@code target}. Mutations go on meanwhile: the
+   * flush is atomic across column families and each mutation is one write batch holding its
+   * applied index, so the copy is the state after some whole entry at or after the one applied
+   * when the call began.
    *
    * @throws IllegalArgumentException if {@code target} exists
    */
@@ -350,13 +352,11 @@ public final class RocksDbPartitionStore implements PartitionStore {
     lifecycle.readLock().lock();
     try {
       ensureOpen();
-      synchronized (writeMutex) {
-        final Path parent = target.toAbsolutePath().getParent();
-        if (parent != null) {
-          Files.createDirectories(parent);
-        }
-        database.checkpoint(target);
+      final Path parent = target.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
       }
+      database.checkpoint(target);
     } catch (IOException | RocksDBException e) {
       throw new StorageException(context + ": checkpoint to " + target + " failed: "
           + e.getMessage(), e);
