@@ -174,7 +174,9 @@ class DiskFullTest {
           : " " + e.getThrowableProxy().getMessage() + causes(e.getThrowableProxy()));
       // Errors only: the flood was an error per applied entry; Ratis's warnings (one per refused
       // append until the replica is stopped) are off in tests and rate-limited by bin/runnel.
-      if (e.getLevel().isGreaterOrEqual(Level.ERROR) && text.contains("No space left on device")) {
+      // ENOSPC in a stack trace, or the broker's own report of it (DiskWatch), whichever is first.
+      if (e.getLevel().isGreaterOrEqual(Level.ERROR) && (text.contains("No space left on device")
+          || text.contains("a write failed for lack of space"))) {
         noSpace.incrementAndGet();
       }
       if (e.getLevel().isGreaterOrEqual(Level.ERROR)) {
