@@ -81,7 +81,7 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
   private volatile Checkpoints.Checkpoint latestCheckpoint;
   private volatile SnapshotInfo latestSnapshot;
   /** Touched by the apply thread and by close (Ratis runs both one at a time for a group). */
-  private volatile CheckpointWriter.Task<Checkpoints.Checkpoint> pendingCheckpoint;
+  private volatile CheckpointWriter.Task<Written> pendingCheckpoint;
 
   /**
    * @param partitionsOfGroup the partitions the metadata places in a Raft group (by group id), as
@@ -142,7 +142,7 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
     PartitionStore s = store;
     store = null;
     // Before the store closes and before a snapshot install replaces the state-machine directory.
-    CheckpointWriter.Task<Checkpoints.Checkpoint> task = pendingCheckpoint;
+    CheckpointWriter.Task<Written> task = pendingCheckpoint;
     pendingCheckpoint = null;
     if (task != null) {
       task.cancelOrAwait();
@@ -276,7 +276,7 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
     if (s == null) {
       return -1;
     }
-    CheckpointWriter.Task<Checkpoints.Checkpoint> task = pendingCheckpoint;
+    CheckpointWriter.Task<Written> task = pendingCheckpoint;
     if (task != null) {
       if (!task.isDone()) {
         return -1;
@@ -290,23 +290,33 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
       return latestCheckpoint == null ? -1 : latestCheckpoint.index();
     }
     Path sm = smDir;
-    pendingCheckpoint = checkpoints.start(() -> write(s, sm, applied));
+    Checkpoints.Checkpoint keep = latestCheckpoint;
+    pendingCheckpoint = checkpoints.start(() -> write(s, sm, applied, keep));
     return -1;
   }
 
-  /** Runs on a {@link CheckpointWriter} thread, concurrently with applies to the store. */
-  private static Checkpoints.Checkpoint write(PartitionStore s, Path smDir, AppliedIndex applied)
-      throws IOException {
+  /** A checkpoint written in the background, with the file list Ratis will ask for. */
+  private record Written(Checkpoints.Checkpoint checkpoint, SnapshotInfo info) {}
+
+  /**
+   * Runs on a {@link CheckpointWriter} thread, concurrently with applies to the store. Deletes the
+   * older checkpoints first, except {@code keep} (the latest, which may be streaming to a follower
+   * right now; it goes one round later), so at most two complete ones exist.
+   */
+  private static Written write(PartitionStore s, Path smDir, AppliedIndex applied,
+      Checkpoints.Checkpoint keep) throws IOException {
     Path dir = Checkpoints.dirFor(smDir, applied.term(), applied.index());
+    Checkpoints.deleteAllExcept(smDir, keep == null ? dir : keep.dir(), dir);
     Checkpoints.deleteRecursively(dir);
     s.flush();
     s.checkpoint(dir);
     Checkpoints.markComplete(dir);
-    return new Checkpoints.Checkpoint(dir, applied.term(), applied.index());
+    Checkpoints.Checkpoint c = new Checkpoints.Checkpoint(dir, applied.term(), applied.index());
+    return new Written(c, snapshotInfo(c));
   }
 
-  private long adopt(CheckpointWriter.Task<Checkpoints.Checkpoint> task) throws IOException {
-    Checkpoints.Checkpoint written;
+  private long adopt(CheckpointWriter.Task<Written> task) throws IOException {
+    Written written;
     try {
       written = task.outcome();
     } catch (Exception e) {
@@ -320,13 +330,10 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
     if (written == null) {
       return -1;
     }
-    Checkpoints.Checkpoint previous = latestCheckpoint;
-    latestCheckpoint = written;
-    latestSnapshot = snapshotInfo(written);
-    // The previous checkpoint may be streaming to a follower right now; it goes one round later.
-    Checkpoints.deleteAllExcept(smDir, written.dir(), previous == null ? written.dir() : previous.dir());
-    LOG.debug("{}: checkpoint at {}", getGroupId(), written);
-    return written.index();
+    latestCheckpoint = written.checkpoint();
+    latestSnapshot = written.info();
+    LOG.debug("{}: checkpoint at {}", getGroupId(), written.checkpoint());
+    return written.checkpoint().index();
   }
 
   @Override
