@@ -80,8 +80,9 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
   private volatile Path dbDir;
   private volatile Checkpoints.Checkpoint latestCheckpoint;
   private volatile SnapshotInfo latestSnapshot;
-  /** Touched by the apply thread and by close (Ratis runs both one at a time for a group). */
+  /** Set by the apply thread, taken by close; both under {@link #checkpointLock}. */
   private volatile CheckpointWriter.Task<Written> pendingCheckpoint;
+  private final Object checkpointLock = new Object();
 
   /**
    * @param partitionsOfGroup the partitions the metadata places in a Raft group (by group id), as
@@ -139,11 +140,17 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
 
   @Override
   protected void closeState() {
-    PartitionStore s = store;
-    store = null;
+    PartitionStore s;
+    synchronized (checkpointLock) {
+      s = store;
+      store = null;
+    }
     // Before the store closes and before a snapshot install replaces the state-machine directory.
-    CheckpointWriter.Task<Written> task = pendingCheckpoint;
-    pendingCheckpoint = null;
+    CheckpointWriter.Task<Written> task;
+    synchronized (checkpointLock) {
+      task = pendingCheckpoint;
+      pendingCheckpoint = null;
+    }
     if (task != null) {
       task.cancelOrAwait();
     }
@@ -291,7 +298,21 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
     }
     Path sm = smDir;
     Checkpoints.Checkpoint keep = latestCheckpoint;
-    pendingCheckpoint = checkpoints.start(() -> write(s, sm, applied, keep));
+    synchronized (checkpointLock) {
+      if (store != s) {
+        return -1; // closed meanwhile: the task would only find the store closed
+      }
+      pendingCheckpoint = checkpoints.start(() -> {
+        try {
+          return write(s, sm, applied, keep);
+        } catch (IOException | RuntimeException e) {
+          // Reported as soon as it happens (the broker stops the replica on a full disk), not at
+          // the next apply; adopt() then fails the snapshot towards Ratis.
+          reportStorageFailure("snapshot at " + applied, e);
+          throw e;
+        }
+      });
+    }
     return -1;
   }
 
@@ -320,10 +341,9 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
     try {
       written = task.outcome();
     } catch (Exception e) {
-      // Ratis retries a failed snapshot after every applied entry and logs each failure, and an
-      // unchecked exception here sent its updater into a loop that logged ~150,000 stack traces a
-      // minute onto a full disk: report it (the broker stops the replica) and fail checked.
-      reportStorageFailure("snapshot", e);
+      // Already reported by the task. Ratis retries a failed snapshot after every applied entry
+      // and logs each failure, and an unchecked exception here sent its updater into a loop that
+      // logged ~150,000 stack traces a minute onto a full disk: fail checked.
       throw e instanceof IOException io ? io
           : new IOException(getGroupId() + ": snapshot failed: " + e.getMessage(), e);
     }
