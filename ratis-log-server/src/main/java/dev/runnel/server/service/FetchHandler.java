@@ -16,10 +16,13 @@ import dev.runnel.server.storage.StorageException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -122,7 +125,9 @@ public final class FetchHandler {
 
   private CompletableFuture<List<FetchedPartition>> readLocal(List<FetchPartition> parts,
       FetchRequest req, long deadlineNanos, boolean mayWait) {
-    List<CompletableFuture<Void>> signals = new ArrayList<>();
+    // One signal per Raft group, not per partition: the partitions of a group share it, and with
+    // hundreds of them in a fetch each apply would otherwise run hundreds of callbacks.
+    Set<CompletableFuture<Void>> signals = Collections.newSetFromMap(new IdentityHashMap<>());
     for (FetchPartition fp : parts) {
       topics.local(topics.resolve(fp.getTopic(), fp.getPartition()))
           .ifPresent(r -> signals.add(r.nextAppend()));
