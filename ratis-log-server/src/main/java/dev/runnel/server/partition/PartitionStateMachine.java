@@ -48,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * snapshot) and is skipped, so no entry is ever applied twice. A storage failure while applying is
  * rethrown: Ratis then closes this replica rather than let it diverge from the others.
  *
- * <p>Snapshots are store checkpoints in the state-machine directory (see {@link Checkpoints});
- * the live store lives in {@code <group dir>/db}, outside what a snapshot install replaces.
+ * <p>Snapshots are store checkpoints in the state-machine directory (see {@link Checkpoints}),
+ * written by a {@link CheckpointWriter} thread while entries keep being applied; the live store
+ * lives in {@code <group dir>/db}, outside what a snapshot install replaces.
  */
 public final class PartitionStateMachine extends LifecycleStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionStateMachine.class);
