@@ -57,7 +57,9 @@ EOL
 KLOG="-Dlog4j2.configurationFile=$WORK/log4j2.properties"
 KBS="127.0.0.1:19092,127.0.0.1:19094,127.0.0.1:19096"
 RBS="127.0.0.1:29292,127.0.0.1:29392,127.0.0.1:29492"
-[ -f "$RESULTS" ] || printf 'round\tsystem\tworkload\trecords_per_s\tMB_per_s\tp50_ms\tp99_ms\tp999_ms\tother_cores\textra\n' > "$RESULTS"
+# Each run summarises only its own rounds: an earlier run's results are kept under another name.
+[ -f "$RESULTS" ] && mv "$RESULTS" "$WORK/results.$(date -r "$RESULTS" +%Y%m%d-%H%M%S).tsv"
+printf 'round\tsystem\tworkload\trecords_per_s\tMB_per_s\tp50_ms\tp99_ms\tp999_ms\tother_cores\textra\n' > "$RESULTS"
 
 # --- accounting ----------------------------------------------------------------------------------
 HZ=$(getconf CLK_TCK)
