@@ -252,6 +252,10 @@ public final class ServerConfig {
     return get(RAFT_WRITE_BUFFER_BYTES);
   }
 
+  public int raftSyncMaxEntries() {
+    return get(RAFT_SYNC_MAX_ENTRIES);
+  }
+
   /** always, after-crash or never: see {@link ServerConfigKeys#STORAGE_VERIFY_ON_START}. */
   public String storageVerifyOnStart() {
     return get(STORAGE_VERIFY_ON_START);

@@ -30,6 +30,14 @@ class RaftSettingsTest {
   }
 
   @Test
+  void groupCommitIsTheDefaultAndOneEntryPerFsyncIsOptIn() {
+    assertEquals(128, RaftServerConfigKeys.Log.forceSyncNum(
+        RaftSettings.build(ServerConfig.defaults(), dir.toFile())));
+    assertEquals(1, RaftServerConfigKeys.Log.forceSyncNum(RaftSettings.build(
+        ServerConfig.of(java.util.Map.of("raft.log.sync.max.entries", "1")), dir.toFile())));
+  }
+
+  @Test
   void logIsPurgedBehindSnapshotsAndEntriesFitInMessages() {
     ServerConfig c = ServerConfig.defaults();
     RaftProperties p = RaftSettings.build(c, dir.toFile());
