@@ -188,7 +188,14 @@ public final class Broker implements AutoCloseable {
     GrpcPeers peers = new GrpcPeers(self, state::broker, config.maxRequestBytes() + (1 << 20),
         config.requestTimeoutMs());
     closeables.add(peers);
-    ProduceHandler produce = new ProduceHandler(self, topics, peers, limits, scheduler, meters);
+    ExecutorService proposer = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "runnel-group-commit");
+      t.setDaemon(true);
+      return t;
+    });
+    closeables.add(proposer::shutdownNow);
+    ProduceHandler produce = new ProduceHandler(self, topics, peers, limits, scheduler, proposer,
+        meters);
     FetchHandler fetch = new FetchHandler(self, topics, peers, limits, scheduler, meters, damage);
     OffsetsHandler offsets = new OffsetsHandler(self, topics, peers);
     ClusterInfoHandler info = new ClusterInfoHandler(state, topics, metadataClient,

@@ -85,6 +85,81 @@ class ProduceOrderTest {
     }
   }
 
+  /**
+   * Group commit: requests that arrive while a partition's group has entries in flight share the
+   * next entry. A producer's pipelined requests still land in sequence order, and concurrent
+   * requests of other clients each get their own dense range of offsets.
+   */
+  @Test
+  void concurrentRequestsShareEntriesAndKeepTheirOrderAndOffsets() throws Exception {
+    try (LocalCluster c = LocalCluster.start(1, dir); TestClient client = new TestClient(c.bootstrap())) {
+      client.admin().createTopic(CreateTopicRequest.newBuilder().setName("t").setPartitions(1).build());
+      ManagedChannel ch = ManagedChannelBuilder.forTarget(c.bootstrap()).usePlaintext().build();
+      try {
+        LogServiceGrpc.LogServiceStub async = LogServiceGrpc.newStub(ch);
+        int pipelined = 40;
+        List<CompletableFuture<ProduceResponse>> idempotent = new ArrayList<>();
+        List<CompletableFuture<ProduceResponse>> plain = new ArrayList<>();
+        // The first batch introduces the producer (an unknown producer's batches are never held).
+        idempotent.add(CompletableFuture.completedFuture(
+            client.log().produce(request(0, "s0a", "s0b"))));
+        for (int i = 0; i < pipelined; i++) {
+          if (i > 0) {
+            idempotent.add(send(async, request(2 * i, "s" + i + "a", "s" + i + "b")));
+          }
+          plain.add(send(async, ProduceRequest.newBuilder().addBatches(PartitionBatch.newBuilder()
+              .setTopic("t").setPartition(0).setBatch(Batches.of(0, 0, List.of(
+                  new String[] {null, "p" + i + "a"}, new String[] {null, "p" + i + "b"},
+                  new String[] {null, "p" + i + "c"})).toByteString())).build()));
+        }
+        long previous = -1;
+        java.util.Set<Long> starts = new java.util.TreeSet<>();
+        for (CompletableFuture<ProduceResponse> f : idempotent) {
+          long base = ok(f.get(30, TimeUnit.SECONDS)).getBaseOffset();
+          assertTrue(base > previous, "pipelined batches land in sequence order: " + base + " after " + previous);
+          previous = base;
+          starts.add(base);
+        }
+        for (CompletableFuture<ProduceResponse> f : plain) {
+          starts.add(ok(f.get(30, TimeUnit.SECONDS)).getBaseOffset());
+        }
+        assertEquals(2 * pipelined, starts.size(), "every request has its own offsets");
+
+        // Every record is stored exactly once, and each request's records are contiguous.
+        List<String> values = new ArrayList<>();
+        long offset = 0;
+        while (offset < 5L * pipelined) {
+          var part = client.log().fetch(FetchRequest.newBuilder().addPartitions(FetchPartition
+              .newBuilder().setTopic("t").setPartition(0).setOffset(offset)).build()).getPartitions(0);
+          for (var b : part.getBatchesList()) {
+            List<String> batch = Batches.decode(b.getBatch());
+            values.addAll(batch);
+            offset = b.getBaseOffset() + batch.size();
+          }
+        }
+        assertEquals(5 * pipelined, values.size());
+        assertEquals(5 * pipelined, new java.util.HashSet<>(values).size());
+
+        String m = metrics(c);
+        double entries = metric(m, "runnel_produce_entry_appends_count");
+        double most = metric(m, "runnel_produce_entry_appends_max");
+        assertTrue(entries < 2 * pipelined && most > 1,
+            "requests shared entries: " + entries + " entries for " + 2 * pipelined + " requests, max " + most);
+      } finally {
+        ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static double metric(String metrics, String name) {
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError(name + " not in " + metrics);
+  }
+
   private static String metrics(LocalCluster c) {
     try {
       return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(

@@ -2,10 +2,7 @@ package dev.runnel.server.service;
 
 import dev.runnel.server.common.PartitionKeys;
 import dev.runnel.proto.internal.AppendBatch;
-import dev.runnel.proto.internal.AppendCommand;
 import dev.runnel.proto.internal.AppendResult;
-import dev.runnel.proto.internal.PartitionCommand;
-import dev.runnel.proto.internal.PartitionReply;
 import dev.runnel.proto.internal.TopicRecord;
 import dev.runnel.proto.v1.Acks;
 import dev.runnel.proto.v1.ErrorCode;
@@ -21,6 +18,7 @@ import dev.runnel.server.record.InvalidBatchException;
 import dev.runnel.server.service.TopicDirectory.Target;
 import dev.runnel.server.record.BatchHeader;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -32,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -52,6 +51,12 @@ public final class ProduceHandler {
   static final long MAX_REORDER_WAIT_MS = 500;
   /** Producer partitions whose next sequence is remembered for ordering (about 100 bytes each). */
   static final int MAX_TRACKED_PRODUCER_PARTITIONS = 100_000;
+  /**
+   * Entries of one Raft group being replicated before further appends wait to share the next one
+   * (see {@link GroupCommit}): two, so that one entry can be on its way while the previous one is
+   * fsynced and applied.
+   */
+  static final int ENTRIES_IN_FLIGHT_PER_GROUP = 2;
 
   private final int selfId;
   private final TopicDirectory topics;
@@ -62,14 +67,24 @@ public final class ProduceHandler {
   private final Counter bytesIn;
   private final Counter records;
   private final ProposalOrder order;
+  private final GroupCommit groupCommit;
 
+  /**
+   * @param proposer runs a group's next proposal when an entry completes on a Raft thread; a
+   *     single thread is enough (a proposal only queues the entry in Ratis)
+   */
   public ProduceHandler(int selfId, TopicDirectory topics, Peers peers, ServiceLimits limits,
-      ScheduledExecutorService timer, MeterRegistry meters) {
+      ScheduledExecutorService timer, Executor proposer, MeterRegistry meters) {
     this.selfId = selfId;
     this.topics = topics;
     this.peers = peers;
     this.limits = limits;
     this.order = new ProposalOrder(MAX_REORDER_WAIT_MS, MAX_TRACKED_PRODUCER_PARTITIONS, timer);
+    DistributionSummary appendsPerEntry = DistributionSummary.builder("runnel.produce.entry.appends")
+        .description("Produce requests' appends in one Raft entry (group commit: above 1 when "
+            + "requests for a busy group wait and share an entry)").register(meters);
+    this.groupCommit = new GroupCommit(ENTRIES_IN_FLIGHT_PER_GROUP, limits.maxEntryBytes(), proposer,
+        appendsPerEntry::record);
     FunctionCounter.builder("runnel.produce.reordered", order, o -> o.counts()[0])
         .description("Produce entries held back until an earlier batch of the same producer and "
             + "partition was proposed (it arrived on another thread first)").register(meters);
@@ -223,26 +238,23 @@ public final class ProduceHandler {
 
   private CompletableFuture<Void> propose(Replica replica, List<Slot> group,
       List<ProposalOrder.Ticket> tickets, Acks acks, long timeoutMs) {
-    AppendCommand.Builder cmd = AppendCommand.newBuilder();
+    List<AppendBatch> batches = new ArrayList<>(group.size());
     for (Slot s : group) {
-      cmd.addBatches(AppendBatch.newBuilder()
-          .setPartition(PartitionKeys.toKey(s.target.id())).setBatch(s.in.getBatch()));
+      batches.add(AppendBatch.newBuilder()
+          .setPartition(PartitionKeys.toKey(s.target.id())).setBatch(s.in.getBatch()).build());
     }
-    CompletableFuture<PartitionReply> f;
+    GroupCommit.Append append = new GroupCommit.Append(replica, batches, acks, timeoutMs);
     try {
-      f = replica.propose(PartitionCommand.newBuilder().setAppend(cmd).build(), acks, timeoutMs);
-    } catch (RuntimeException e) {
-      f = CompletableFuture.failedFuture(e); // answered per batch below, like a failed proposal
+      groupCommit.submit(group.get(0).target.groupId(), append);
     } finally {
-      // The entry's place in the log is fixed (or it failed): the next batches may follow.
+      // Queued in order (or failed): the entry's place in the log is fixed, the next batches may follow.
       order.proposed(tickets);
     }
     if (acks == Acks.ACKS_NONE) {
-      // Fire and forget: the caller asked not to wait; the outcome is logged by nobody on purpose.
-      group.forEach(s -> s.result = ok(s, -1, -1, false));
-      return CompletableFuture.completedFuture(null);
+      // Fire and forget: answered once proposed; the outcome is logged by nobody on purpose.
+      return append.proposed.thenRun(() -> group.forEach(s -> s.result = ok(s, -1, -1, false)));
     }
-    return f.handle((reply, t) -> {
+    return append.results.handle((results, t) -> {
       if (t != null) {
         ServiceException e = asService(t);
         fail(group, e.code(), e.getMessage());
@@ -250,7 +262,7 @@ public final class ProduceHandler {
       }
       for (int i = 0; i < group.size(); i++) {
         Slot s = group.get(i);
-        AppendResult r = reply.getResults(i);
+        AppendResult r = results.get(i);
         if (r.getError() == ErrorCode.ERROR_NONE) {
           s.result = ok(s, r.getBaseOffset(), r.getLogStartOffset(), r.getDuplicate());
           bytesIn.increment(s.in.getBatch().size());
