@@ -75,8 +75,11 @@ public final class LocalPartition implements Replica {
   }
 
   @Override
-  public CompletableFuture<PartitionReply> propose(PartitionCommand command, Acks acks, long timeoutMs) {
-    CompletableFuture<PartitionReply> result = host.write(gid, RaftMessages.of(command), timeoutMs)
+  public CompletableFuture<PartitionReply> propose(PartitionCommand command, Acks acks, long timeoutMs,
+      Runnable committed) {
+    CompletableFuture<RaftClientReply> write = host.write(gid, RaftMessages.of(command), timeoutMs);
+    write.whenComplete((r, t) -> committed.run());
+    CompletableFuture<PartitionReply> result = write
         .thenCompose(r -> {
           PartitionReply reply = replyOf(r);
           if (acks != Acks.ACKS_ALL) {

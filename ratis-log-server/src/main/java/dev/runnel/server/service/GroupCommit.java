@@ -16,15 +16,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
 /**
  * Group commit across produce requests. Each Raft entry costs every replica a fixed amount of work
  * (a log write, an append round trip, an apply, a reply, and for acks=all a watch) whatever its size,
  * so a busy group should write few large entries rather than one per request. At most
- * {@code maxInFlight} entries of a group are being replicated at a time; appends that arrive
- * meanwhile queue, and when an entry completes the queue goes out as one entry (up to the entry
- * size limit). An idle group proposes at once: nothing waits unless the group is already busy.
+ * {@code maxInFlight} entries of a group are proposed and not yet committed; appends that arrive
+ * meanwhile queue, and when an entry commits the queue goes out as one entry (up to the entry size
+ * limit). An idle group proposes at once: nothing waits unless the group is already busy.
  *
  * <p>The queue is first in, first out, and one thread at a time proposes a group's entries, each
  * proposal fixing the entry's place in the log before the next: so an append's place relative to
@@ -67,10 +68,10 @@ final class GroupCommit {
   private final Map<String, Queue> queues = new ConcurrentHashMap<>();
 
   /**
-   * @param maxInFlight entries per group being replicated before appends queue
+   * @param maxInFlight entries per group proposed and not yet committed before appends queue
    * @param maxEntryBytes most batch bytes merged into one entry (a single larger append still goes)
-   * @param executor where a completed entry's callback hands the next proposal, rather than propose
-   *     on the Raft thread that completed it
+   * @param executor where a committed entry's callback hands the next proposal, rather than propose
+   *     on the Raft thread that committed it
    * @param entrySizes told the number of appends (requests) in each entry proposed
    */
   GroupCommit(int maxInFlight, long maxEntryBytes, Executor executor, IntConsumer entrySizes) {
@@ -163,10 +164,18 @@ final class GroupCommit {
         cmd.addAllBatches(a.batches);
         timeoutMs = Math.max(timeoutMs, a.timeoutMs);
       }
+      // The slot is freed at commit, not after acks=all's wait for every replica: a slow follower
+      // must not hold up the group's other writes. Exactly once, however the proposal ends.
+      AtomicBoolean freed = new AtomicBoolean();
+      Runnable free = () -> {
+        if (freed.compareAndSet(false, true)) {
+          completed();
+        }
+      };
       CompletableFuture<PartitionReply> f;
       try {
         f = head.replica.propose(PartitionCommand.newBuilder().setAppend(cmd).build(), head.acks,
-            timeoutMs);
+            timeoutMs, free);
       } catch (RuntimeException e) {
         f = CompletableFuture.failedFuture(e);
       }
@@ -176,7 +185,7 @@ final class GroupCommit {
         try {
           answer(entry, reply, t);
         } finally {
-          completed();
+          free.run(); // normally done at commit already
         }
       });
     }

@@ -52,9 +52,9 @@ public final class ProduceHandler {
   /** Producer partitions whose next sequence is remembered for ordering (about 100 bytes each). */
   static final int MAX_TRACKED_PRODUCER_PARTITIONS = 100_000;
   /**
-   * Entries of one Raft group being replicated before further appends wait to share the next one
-   * (see {@link GroupCommit}): two, so that one entry can be on its way while the previous one is
-   * fsynced and applied.
+   * Entries of one Raft group proposed and not yet committed before further appends wait to share
+   * the next one (see {@link GroupCommit}): two, so that one entry can be on its way while the
+   * previous one is fsynced and applied.
    */
   static final int ENTRIES_IN_FLIGHT_PER_GROUP = 2;
 

@@ -32,5 +32,17 @@ public interface Replica {
    * command is committed and applied (MAJORITY) and, for ALL, replicated to every replica.
    * Fails with a ServiceException (NOT_LEADER, REQUEST_TIMED_OUT, ...) otherwise.
    */
-  CompletableFuture<PartitionReply> propose(PartitionCommand command, Acks acks, long timeoutMs);
+  default CompletableFuture<PartitionReply> propose(PartitionCommand command, Acks acks,
+      long timeoutMs) {
+    return propose(command, acks, timeoutMs, () -> {});
+  }
+
+  /**
+   * As {@link #propose(PartitionCommand, Acks, long)}, and runs {@code committed} once when the
+   * entry is committed and applied, or its proposal failed: before the wait for every replica that
+   * ALL adds. Group commit frees a slot then, so that a slow or dead follower holding up ALL does
+   * not hold up the group's other writes.
+   */
+  CompletableFuture<PartitionReply> propose(PartitionCommand command, Acks acks, long timeoutMs,
+      Runnable committed);
 }

@@ -53,18 +53,27 @@ class GroupCommitTest {
       return new CompletableFuture<>();
     }
 
+    final List<Runnable> commits = new ArrayList<>();
+
     @Override
     public synchronized CompletableFuture<PartitionReply> propose(PartitionCommand command, Acks a,
-        long timeoutMs) {
+        long timeoutMs, Runnable committed) {
       proposed.add(command);
       acks.add(a);
+      commits.add(committed);
       CompletableFuture<PartitionReply> f = new CompletableFuture<>();
       replies.add(f);
       return f;
     }
 
-    /** Answers entry {@code i} with one OK result per batch, offsets counting from {@code base}. */
+    /** Entry {@code i} is committed; for ALL, its answer waits for every replica still. */
+    void commit(int i) {
+      commits.get(i).run();
+    }
+
+    /** Commits and answers entry {@code i}: one OK result per batch, offsets from {@code base}. */
     void succeed(int i, long base) {
+      commit(i);
       PartitionReply.Builder r = PartitionReply.newBuilder();
       for (AppendBatch b : proposed.get(i).getAppend().getBatchesList()) {
         r.addResults(AppendResult.newBuilder().setBaseOffset(base++));
@@ -125,6 +134,27 @@ class GroupCommitTest {
     assertEquals(List.of(14L), offsets(d));
     assertEquals(List.of(1, 1, 2), entrySizes);
     assertEquals(0, gc.activeGroups(), "an idle group leaves nothing behind");
+  }
+
+  @Test
+  void aSlotFreesAtCommitSoAFollowerHoldingUpAcksAllDoesNotHoldUpTheGroup() throws Exception {
+    HeldReplica r = new HeldReplica();
+    GroupCommit gc = commit(1 << 20);
+    GroupCommit.Append a = append(r, Acks.ACKS_ALL, "a");
+    gc.submit("g", a);
+    gc.submit("g", append(r, Acks.ACKS_ALL, "b"));
+    GroupCommit.Append c = append(r, Acks.ACKS_MAJORITY, "c");
+    gc.submit("g", c);
+    assertEquals(2, r.proposed.size());
+    r.commit(0); // committed, still waiting for every replica
+    assertFalse(a.results.isDone());
+    assertEquals(3, r.proposed.size(), "the waiting append went out at the commit");
+    assertTrue(c.proposed.isDone());
+    r.succeed(0, 0); // a second release for the same entry must not free another slot
+    gc.submit("g", append(r, Acks.ACKS_MAJORITY, "d"));
+    gc.submit("g", append(r, Acks.ACKS_MAJORITY, "e"));
+    assertEquals(3, r.proposed.size(), "entries 1 and 2 hold both slots");
+    assertEquals(List.of(0L), offsets(a));
   }
 
   @Test
