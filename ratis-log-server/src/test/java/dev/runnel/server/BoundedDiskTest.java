@@ -8,11 +8,16 @@ import dev.runnel.server.common.PartitionId;
 import dev.runnel.server.testkit.LocalCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,20 +64,43 @@ class BoundedDiskTest {
     }
   }
 
-  /** Bytes on disk under root, counting hard-linked files (checkpoints share SSTs) once. */
+  /**
+   * Bytes on disk under root, counting hard-linked files (checkpoints share SSTs) once. Files and
+   * directories may vanish while it walks (compaction, log purge, old checkpoints deleted in the
+   * background): those are skipped, not errors.
+   */
   private static long size(Path root) {
-    java.util.Set<Object> seen = new java.util.HashSet<>();
-    try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(Files::isRegularFile).mapToLong(f -> {
-        try {
-          var a = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class);
-          return seen.add(a.fileKey()) ? a.size() : 0;
-        } catch (IOException e) {
-          return 0; // Deleted by a compaction or purge while walking.
+    Set<Object> seen = new HashSet<>();
+    long[] total = {0};
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+          if (a.isRegularFile() && seen.add(a.fileKey())) {
+            total[0] += a.size();
+          }
+          return FileVisitResult.CONTINUE;
         }
-      }).sum();
+
+        @Override
+        public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+          if (e instanceof NoSuchFileException) {
+            return FileVisitResult.CONTINUE;
+          }
+          throw e;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+          if (e != null && !(e instanceof NoSuchFileException)) {
+            throw e;
+          }
+          return FileVisitResult.CONTINUE;
+        }
+      });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return total[0];
   }
 }
