@@ -45,6 +45,7 @@ public final class NamespaceNet implements Net {
       for (int i = 0; i < brokers; i++) {
         String ns = ns(i);
         Shell.run("ip", "netns", "add", ns);
+        Shell.quietly("ip", "link", "del", veth(i, 'a')); // left by an earlier run in this process
         Shell.run("ip", "link", "add", veth(i, 'a'), "type", "veth", "peer", "name", veth(i, 'b'));
         Shell.run("ip", "link", "set", veth(i, 'b'), "netns", ns);
         Shell.run("ip", "link", "set", veth(i, 'a'), "master", bridge());
@@ -220,6 +221,10 @@ public final class NamespaceNet implements Net {
     proxies.forEach(DelayProxy::close);
     proxies.clear();
     for (int i = 0; i < brokers; i++) {
+      // The veth pair first, by name: deleting a namespace frees the devices in it later, in the
+      // kernel's background cleanup, and the next run in this process reuses the names at once
+      // (seen in CI: "RTNETLINK answers: File exists" for the next scenario's veth).
+      Shell.quietly("ip", "link", "del", veth(i, 'a'));
       Shell.quietly("ip", "netns", "del", ns(i));
     }
     Shell.quietly("ip", "link", "del", bridge());
