@@ -15,12 +15,13 @@ import dev.runnel.proto.v1.TopicDescription;
 import dev.runnel.server.testkit.LocalCluster;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,10 +38,20 @@ class AcksAllWithAFollowerDownTest {
     try (LocalCluster cluster = LocalCluster.start(3, dir);
         TestClient client = new TestClient(cluster.bootstrap().split(",")[0])) {
       TopicDescription t = ClusterFixture.createTopic(client, "w", 1, 3);
-      int leader = ClusterFixture.awaitLeader(cluster, t, 0);
+      // The controller moves leadership to the preferred replica (the first listed); wait for that,
+      // so that no transfer happens while the test measures.
+      int preferred = t.getPartitions(0).getReplicas(0);
+      LocalCluster.waitFor(Duration.ofSeconds(60), "the preferred replica leads",
+          () -> ClusterFixture.awaitLeader(cluster, t, 0) == preferred);
+      int leader = preferred;
       // Warm the partition up while every replica is there.
-      ClusterFixture.produce(cluster, "w", 0, Batches.of(0, 0, List.<String[]>of(new String[] {null, "x"})).toByteString());
-      int follower = leader == 0 ? 1 : 0;
+      ClusterFixture.produce(cluster, "w", 0,
+          Batches.of(0, 0, List.<String[]>of(new String[] {null, "x"})).toByteString());
+      // A follower that is not the controller either: a new controller may move leaders around,
+      // and this test needs the partition's leader to stay put.
+      int controller = cluster.controller().map(Broker::brokerId).orElse(-1);
+      int follower = IntStream.range(0, 3)
+          .filter(b -> b != leader && b != controller).findFirst().orElseThrow();
       cluster.stopBroker(follower);
 
       String address = cluster.broker(leader).orElseThrow().clientAddress();
@@ -49,12 +60,12 @@ class AcksAllWithAFollowerDownTest {
         LogServiceGrpc.LogServiceStub stub = LogServiceGrpc.newStub(ch);
         List<CompletableFuture<ProduceResponse>> all = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-          all.add(send(stub, request(Acks.ACKS_ALL, "all" + i, 6_000)));
+          all.add(ClusterFixture.produceAsync(stub, request(Acks.ACKS_ALL, "all" + i, 6_000)));
         }
         Thread.sleep(300); // the acks=all entries are committed and now wait for the dead follower
         long start = System.nanoTime();
-        ProduceResult majority = send(stub, request(Acks.ACKS_MAJORITY, "majority", 6_000))
-            .get(20, TimeUnit.SECONDS).getResults(0);
+        ProduceResult majority = ClusterFixture.produceAsync(stub,
+            request(Acks.ACKS_MAJORITY, "majority", 6_000)).get(20, TimeUnit.SECONDS).getResults(0);
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals(ErrorCode.ERROR_NONE, majority.getError(), majority.toString());
         assertTrue(tookMs < 3_000, "acks=majority took " + tookMs + " ms behind waiting acks=all writes");
@@ -72,25 +83,5 @@ class AcksAllWithAFollowerDownTest {
     return ProduceRequest.newBuilder().setAcks(acks).setTimeoutMs(timeoutMs).addBatches(
         PartitionBatch.newBuilder().setTopic("w").setPartition(0).setBatch(
             Batches.of(0, 0, List.<String[]>of(new String[] {null, value})).toByteString())).build();
-  }
-
-  private static CompletableFuture<ProduceResponse> send(LogServiceGrpc.LogServiceStub stub,
-      ProduceRequest req) {
-    CompletableFuture<ProduceResponse> f = new CompletableFuture<>();
-    stub.produce(req, new StreamObserver<>() {
-      @Override
-      public void onNext(ProduceResponse value) {
-        f.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        f.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {}
-    });
-    return f;
   }
 }

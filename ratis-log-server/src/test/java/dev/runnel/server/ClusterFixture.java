@@ -7,19 +7,23 @@ import dev.runnel.proto.v1.FetchPartition;
 import dev.runnel.proto.v1.FetchRequest;
 import dev.runnel.proto.v1.FetchedBatch;
 import dev.runnel.proto.v1.FetchedPartition;
+import dev.runnel.proto.v1.LogServiceGrpc;
 import dev.runnel.proto.v1.PartitionBatch;
 import dev.runnel.proto.v1.ProduceRequest;
+import dev.runnel.proto.v1.ProduceResponse;
 import dev.runnel.proto.v1.ProduceResult;
 import dev.runnel.proto.v1.TopicDescription;
 import dev.runnel.server.common.PartitionId;
 import dev.runnel.server.service.Replica;
 import dev.runnel.server.storage.PartitionStore;
 import dev.runnel.server.testkit.LocalCluster;
+import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.zip.CRC32C;
 
 /** Helpers shared by the cluster tests: produce with retries, read everything, compare replicas. */
@@ -149,5 +153,26 @@ final class ClusterFixture {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /** Sends a produce request without waiting: concurrent requests, as a pipelining client has. */
+  static CompletableFuture<ProduceResponse> produceAsync(LogServiceGrpc.LogServiceStub stub,
+      ProduceRequest req) {
+    CompletableFuture<ProduceResponse> f = new CompletableFuture<>();
+    stub.produce(req, new StreamObserver<>() {
+      @Override
+      public void onNext(ProduceResponse value) {
+        f.complete(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        f.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {}
+    });
+    return f;
   }
 }

@@ -18,7 +18,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -42,6 +44,8 @@ class CrashRecoveryTest {
   @TempDir Path dir;
   private final Process[] procs = new Process[BROKERS];
   private final int[][] ports = new int[BROKERS][3];
+  /** The last lines each broker printed, to show when the test fails. */
+  private final List<Deque<String>> tails = new ArrayList<>();
 
   @AfterEach
   void killAll() {
@@ -91,7 +95,7 @@ class CrashRecoveryTest {
         return;
       } catch (RuntimeException e) {
         if (System.nanoTime() > deadline) {
-          throw e;
+          throw new AssertionError("topic not created: " + e.getMessage() + brokerTails(), e);
         }
         ClusterFixture.sleep(500);
       }
@@ -225,11 +229,21 @@ class CrashRecoveryTest {
     if (!ready) {
       throw new AssertionError("broker " + i + " did not start:\n" + output);
     }
-    // Keep draining its output so the child never blocks on a full pipe.
+    // Keep draining its output so the child never blocks on a full pipe; keep the last lines.
+    while (tails.size() <= i) {
+      tails.add(new ArrayDeque<>());
+    }
+    Deque<String> tail = tails.get(i);
     Thread drain = new Thread(() -> {
       try {
-        while (r.readLine() != null) {
-          // discard
+        String l;
+        while ((l = r.readLine()) != null) {
+          synchronized (tail) {
+            tail.addLast(l);
+            if (tail.size() > 40) {
+              tail.removeFirst();
+            }
+          }
         }
       } catch (IOException e) {
         // Process gone.
@@ -237,6 +251,17 @@ class CrashRecoveryTest {
     });
     drain.setDaemon(true);
     drain.start();
+  }
+
+  private String brokerTails() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < tails.size(); i++) {
+      synchronized (tails.get(i)) {
+        b.append("\n--- broker ").append(i).append(", last lines:\n")
+            .append(String.join("\n", tails.get(i)));
+      }
+    }
+    return b.toString();
   }
 
   private void kill(int i) throws InterruptedException {

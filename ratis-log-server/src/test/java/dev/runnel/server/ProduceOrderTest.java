@@ -15,7 +15,6 @@ import dev.runnel.proto.v1.ProduceResult;
 import dev.runnel.server.testkit.LocalCluster;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -51,7 +50,8 @@ class ProduceOrderTest {
         assertEquals(0, ok(client.log().produce(request(0, "a0", "a1"))).getBaseOffset());
 
         // Sequence 4 is sent first and must wait for sequence 2, sent once the broker holds it.
-        CompletableFuture<ProduceResponse> third = send(async, request(4, "c0", "c1"));
+        CompletableFuture<ProduceResponse> third =
+            ClusterFixture.produceAsync(async, request(4, "c0", "c1"));
         LocalCluster.waitFor(Duration.ofSeconds(10), "sequence 4 held back",
             () -> metrics(c).contains("runnel_produce_reordered_total 1.0"));
         assertTrue(!third.isDone(), "held back while its predecessor is missing");
@@ -105,18 +105,21 @@ class ProduceOrderTest {
             client.log().produce(request(0, "s0a", "s0b"))));
         for (int i = 0; i < pipelined; i++) {
           if (i > 0) {
-            idempotent.add(send(async, request(2 * i, "s" + i + "a", "s" + i + "b")));
+            idempotent.add(ClusterFixture.produceAsync(async,
+                request(2 * i, "s" + i + "a", "s" + i + "b")));
           }
-          plain.add(send(async, ProduceRequest.newBuilder().addBatches(PartitionBatch.newBuilder()
-              .setTopic("t").setPartition(0).setBatch(Batches.of(0, 0, List.of(
-                  new String[] {null, "p" + i + "a"}, new String[] {null, "p" + i + "b"},
-                  new String[] {null, "p" + i + "c"})).toByteString())).build()));
+          plain.add(ClusterFixture.produceAsync(async, ProduceRequest.newBuilder()
+              .addBatches(PartitionBatch.newBuilder().setTopic("t").setPartition(0)
+                  .setBatch(Batches.of(0, 0, List.of(new String[] {null, "p" + i + "a"},
+                      new String[] {null, "p" + i + "b"}, new String[] {null, "p" + i + "c"}))
+                      .toByteString())).build()));
         }
         long previous = -1;
         java.util.Set<Long> starts = new java.util.TreeSet<>();
         for (CompletableFuture<ProduceResponse> f : idempotent) {
           long base = ok(f.get(30, TimeUnit.SECONDS)).getBaseOffset();
-          assertTrue(base > previous, "pipelined batches land in sequence order: " + base + " after " + previous);
+          assertTrue(base > previous,
+              "pipelined batches land in sequence order: " + base + " after " + previous);
           previous = base;
           starts.add(base);
         }
@@ -144,7 +147,8 @@ class ProduceOrderTest {
         double entries = metric(m, "runnel_produce_entry_appends_count");
         double most = metric(m, "runnel_produce_entry_appends_max");
         assertTrue(entries < 2 * pipelined && most > 1,
-            "requests shared entries: " + entries + " entries for " + 2 * pipelined + " requests, max " + most);
+            "requests shared entries: " + entries + " entries for " + 2 * pipelined
+                + " requests, max " + most);
       } finally {
         ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
@@ -185,25 +189,5 @@ class ProduceOrderTest {
   private static ProduceResult ok(ProduceResponse r) {
     assertEquals(ErrorCode.ERROR_NONE, r.getResults(0).getError(), r.toString());
     return r.getResults(0);
-  }
-
-  private static CompletableFuture<ProduceResponse> send(LogServiceGrpc.LogServiceStub stub,
-      ProduceRequest req) {
-    CompletableFuture<ProduceResponse> f = new CompletableFuture<>();
-    stub.produce(req, new StreamObserver<>() {
-      @Override
-      public void onNext(ProduceResponse value) {
-        f.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        f.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {}
-    });
-    return f;
   }
 }

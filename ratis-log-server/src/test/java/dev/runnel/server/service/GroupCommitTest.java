@@ -218,7 +218,8 @@ class GroupCommitTest {
     GroupCommit gc = commit(1 << 20);
     GroupCommit.Append a = append(r, Acks.ACKS_ALL, "a1", "a2");
     gc.submit("g", a);
-    r.replies.get(0).complete(PartitionReply.newBuilder().addResults(AppendResult.getDefaultInstance()).build());
+    r.replies.get(0).complete(
+        PartitionReply.newBuilder().addResults(AppendResult.getDefaultInstance()).build());
     assertTrue(a.results.isCompletedExceptionally());
   }
 
