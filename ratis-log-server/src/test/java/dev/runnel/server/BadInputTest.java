@@ -115,6 +115,31 @@ class BadInputTest {
     assertEquals(before, latest());
   }
 
+  /**
+   * Thousands of tiny batches in one request (their framing in a Raft entry is about as large as the
+   * batches) are split into several entries and stored whole, each batch with its own offsets.
+   * Entries are cut by batch bytes plus framing; where that matters, many requests' tiny batches
+   * merged by group commit, {@code GroupCommitTest} checks entry sizes exactly.
+   */
+  @Test
+  void aRequestOfThousandsOfTinyBatchesIsStoredWhole() {
+    long before = latest();
+    ByteString tiny = Batches.values("").toByteString();
+    int count = 5_000;
+    ProduceRequest.Builder req = ProduceRequest.newBuilder();
+    for (int i = 0; i < count; i++) {
+      req.addBatches(PartitionBatch.newBuilder().setTopic("good").setPartition(0).setBatch(tiny));
+    }
+    assertTrue(count * (long) tiny.size() > 64 << 10, "more than one entry's worth of batches");
+    java.util.Set<Long> offsets = new java.util.HashSet<>();
+    for (ProduceResult r : client.log().produce(req.build()).getResultsList()) {
+      assertEquals(ErrorCode.ERROR_NONE, r.getError(), r.toString());
+      offsets.add(r.getBaseOffset());
+    }
+    assertEquals(count, offsets.size());
+    assertEquals(before + count, latest());
+  }
+
   @Test
   void oversizedRequestIsRefusedByTheTransport() {
     ByteString huge = ByteString.copyFrom(new byte[2 << 20]);

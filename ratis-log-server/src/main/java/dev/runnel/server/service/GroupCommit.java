@@ -36,6 +36,13 @@ import java.util.function.IntConsumer;
  */
 final class GroupCommit {
 
+  /**
+   * What one batch adds to an entry besides its bytes: its partition key and framing (about 35
+   * bytes), rounded up. Counted so that an entry of many tiny batches stays within the room Ratis
+   * has for the largest entry (max.batch.bytes plus the envelope), not just its batch bytes.
+   */
+  static final int BATCH_FRAMING_BYTES = 64;
+
   /** Appends for one group from one request: answered together, with per-batch results. */
   static final class Append {
     final Replica replica;
@@ -55,7 +62,7 @@ final class GroupCommit {
       this.timeoutMs = timeoutMs;
       long b = 0;
       for (AppendBatch a : batches) {
-        b += a.getBatch().size();
+        b += a.getBatch().size() + BATCH_FRAMING_BYTES;
       }
       this.bytes = b;
     }
@@ -69,7 +76,8 @@ final class GroupCommit {
 
   /**
    * @param maxInFlight entries per group proposed and not yet committed before appends queue
-   * @param maxEntryBytes most batch bytes merged into one entry (a single larger append still goes)
+   * @param maxEntryBytes most bytes (batches and their framing) merged into one entry; a single
+   *     larger append still goes on its own
    * @param executor where a committed entry's callback hands the next proposal, rather than propose
    *     on the Raft thread that committed it
    * @param entrySizes told the number of appends (requests) in each entry proposed

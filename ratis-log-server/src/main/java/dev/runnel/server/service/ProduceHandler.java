@@ -195,15 +195,18 @@ public final class ProduceHandler {
   }
 
   /**
-   * Splits one partition's batches into Raft entries of at most max.batch.bytes each, so that the
-   * largest entry (and with it Ratis's per-group buffers) is bounded by the batch limit.
+   * Splits one partition's batches into Raft entries of at most max.batch.bytes each (batches and
+   * their framing), so that the largest entry (and with it Ratis's per-group buffers) is bounded by
+   * the batch limit.
    */
   private List<List<Slot>> entries(List<Slot> group) {
     List<List<Slot>> out = new ArrayList<>();
     List<Slot> current = new ArrayList<>();
     long bytes = 0;
     for (Slot s : group) {
-      int size = s.in.getBatch().size();
+      // Framing counted too: ten thousand tiny batches must not make an entry larger than Ratis
+      // has room for.
+      int size = s.in.getBatch().size() + GroupCommit.BATCH_FRAMING_BYTES;
       if (!current.isEmpty() && bytes + size > limits.maxEntryBytes()) {
         out.add(current);
         current = new ArrayList<>();

@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import dev.runnel.proto.internal.AppendBatch;
 import dev.runnel.proto.internal.AppendResult;
 import dev.runnel.proto.internal.PartitionCommand;
+import dev.runnel.proto.internal.PartitionKey;
 import dev.runnel.proto.internal.PartitionReply;
 import dev.runnel.proto.v1.Acks;
 import dev.runnel.proto.v1.ErrorCode;
@@ -99,7 +100,8 @@ class GroupCommitTest {
   private static GroupCommit.Append append(Replica r, Acks acks, String... batches) {
     List<AppendBatch> list = new ArrayList<>();
     for (String b : batches) {
-      list.add(AppendBatch.newBuilder()
+      list.add(AppendBatch.newBuilder().setPartition(PartitionKey.newBuilder()
+              .setTopicId(ByteString.copyFrom(new byte[16])).setPartition(Integer.MAX_VALUE))
           .setBatch(ByteString.copyFromUtf8(b)).build());
     }
     return new GroupCommit.Append(r, list, acks, 1000);
@@ -161,7 +163,8 @@ class GroupCommitTest {
   void entriesStayWithinTheSizeLimitAndDoNotMixAcksOrReplicas() throws Exception {
     HeldReplica r = new HeldReplica();
     HeldReplica other = new HeldReplica();
-    GroupCommit gc = commit(4);
+    // Room for two 2-byte batches with their framing, not three.
+    GroupCommit gc = commit(2 * (2 + GroupCommit.BATCH_FRAMING_BYTES));
     gc.submit("g", append(r, Acks.ACKS_ALL, "x"));
     gc.submit("g", append(r, Acks.ACKS_ALL, "y"));
     gc.submit("g", append(r, Acks.ACKS_ALL, "aa"));
@@ -169,7 +172,7 @@ class GroupCommitTest {
     gc.submit("g", append(r, Acks.ACKS_ALL, "c"));
     gc.submit("g", append(r, Acks.ACKS_MAJORITY, "m"));
     gc.submit("g", append(other, Acks.ACKS_MAJORITY, "o"));
-    GroupCommit.Append big = append(r, Acks.ACKS_MAJORITY, "larger-than-the-limit");
+    GroupCommit.Append big = append(r, Acks.ACKS_MAJORITY, "z".repeat(200));
     gc.submit("g", big);
 
     for (int i = 0; i < 6; i++) {
@@ -178,13 +181,34 @@ class GroupCommitTest {
         other.succeed(0, 0);
       }
     }
-    assertEquals(List.of("aa", "bb"), r.batchesOf(2), "4 bytes at most");
+    assertEquals(List.of("aa", "bb"), r.batchesOf(2), "two batches' worth at most");
     assertEquals(List.of("c"), r.batchesOf(3), "acks differ from the next append");
     assertEquals(List.of("m"), r.batchesOf(4), "the next append is for another replica");
     assertEquals(List.of("o"), other.batchesOf(0));
-    assertEquals(List.of("larger-than-the-limit"), r.batchesOf(5), "one larger append still goes");
+    assertEquals(List.of("z".repeat(200)), r.batchesOf(5), "one larger append still goes");
     assertEquals(Acks.ACKS_MAJORITY, r.acks.get(4));
     assertTrue(big.results.isDone());
+  }
+
+  @Test
+  void manyTinyBatchesMakeEntriesNoLargerThanTheLimitFramingIncluded() {
+    HeldReplica r = new HeldReplica();
+    int limit = 64 << 10;
+    GroupCommit gc = commit(limit);
+    for (int i = 0; i < 3_000; i++) {
+      gc.submit("g", append(r, Acks.ACKS_MAJORITY, "b" + i));
+    }
+    for (int i = 0; i < r.proposed.size(); i++) {
+      r.succeed(i, 0); // proposes what waits as the slots free
+    }
+    int batches = 0;
+    for (PartitionCommand c : r.proposed) {
+      int size = c.getAppend().getSerializedSize();
+      assertTrue(size <= limit, "entry of " + size + " bytes, limit " + limit);
+      batches += c.getAppend().getBatchesCount();
+    }
+    assertEquals(3_000, batches);
+    assertTrue(r.proposed.size() < 100, r.proposed.size() + " entries for 3,000 appends");
   }
 
   @Test
