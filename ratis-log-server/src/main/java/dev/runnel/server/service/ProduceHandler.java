@@ -70,7 +70,7 @@ public final class ProduceHandler {
   private final GroupCommit groupCommit;
 
   /**
-   * @param proposer runs a group's next proposal when an entry completes on a Raft thread; a
+   * @param proposer runs a group's next proposal when an entry commits on a Raft thread; a
    *     single thread is enough (a proposal only queues the entry in Ratis)
    */
   public ProduceHandler(int selfId, TopicDirectory topics, Peers peers, ServiceLimits limits,
