@@ -64,7 +64,8 @@ printf 'round\tsystem\tworkload\trecords_per_s\tMB_per_s\tp50_ms\tp99_ms\tp999_m
 # --- accounting ----------------------------------------------------------------------------------
 HZ=$(getconf CLK_TCK)
 PIDS=()
-cpu_busy() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; }
+# printf: mawk prints sums above 2^31 in exponent form, which shell arithmetic rejects.
+cpu_busy() { awk '/^cpu /{printf "%.0f\n", $2+$3+$4+$7+$8+$9}' /proc/stat; }
 descendants() { # the given pids and all their descendants
   local p
   for p in "$@"; do
@@ -79,7 +80,7 @@ tree_jiffies() { # CPU used so far by the given pids and their descendants (live
   done
   echo $s
 }
-disk_sectors() { awk '$3 !~ /[0-9]$/ || $3 ~ /^nvme[0-9]+n[0-9]+$/ {s+=$10} END{print s+0}' /proc/diskstats; }
+disk_sectors() { awk '$3 !~ /[0-9]$/ || $3 ~ /^nvme[0-9]+n[0-9]+$/ {s+=$10} END{printf "%.0f\n", s}' /proc/diskstats; }
 peak_rss_mb() { # peak RSS (VmHWM) of each broker JVM, MB
   local out="" p
   for p in $(broker_jvms); do out="$out${out:+/}$(awk '/VmHWM/{printf "%d", $2/1024}' "/proc/$p/status" 2>/dev/null)"; done

@@ -67,7 +67,7 @@ sum_over_brokers() { # awk program over one file per broker -> sum
   for p in $PIDS; do total=$((total + $("$@" "$p"))); done
   echo "$total"
 }
-switches() { cat /proc/"$1"/task/*/status 2> /dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}'; }
+switches() { cat /proc/"$1"/task/*/status 2> /dev/null | awk '/ctxt_switches/ {s += $2} END {printf "%.0f\n", s}'; }
 cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
 gc_ms() { jstat -gcutil "$1" | tail -1 | awk '{printf "%d\n", $NF * 1000}'; }
 written() { awk '/^write_bytes/ {print $2}' /proc/"$1"/io; }
