@@ -7,10 +7,9 @@ import com.google.protobuf.WireFormat;
 import dev.runnel.proto.v1.Compression;
 import dev.runnel.proto.v1.ErrorCode;
 import dev.runnel.proto.v1.RecordBatch;
+import dev.runnel.protocol.Crc32c;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.zip.CRC32C;
 
 /**
  * Checks a serialized {@code runnel.v1.RecordBatch} as received from a producer and extracts its
@@ -148,13 +147,9 @@ public final class BatchValidator {
     }
   }
 
-  /** CRC-32C of the bytes, computed over the ByteString's own buffers (no copy). */
+  /** CRC-32C of the bytes, computed over the ByteString's own arrays (no copy). */
   public static int crc32c(ByteString bytes) {
-    final CRC32C crc = new CRC32C();
-    for (ByteBuffer view : bytes.asReadOnlyByteBufferList()) {
-      crc.update(view);
-    }
-    return (int) crc.getValue();
+    return Crc32c.of(bytes);
   }
 
   /** Walks the uncompressed RecordList reading only the length of each record. */

@@ -10,10 +10,9 @@ import dev.runnel.proto.v1.Compression;
 import dev.runnel.proto.v1.Record;
 import dev.runnel.proto.v1.RecordBatch;
 import dev.runnel.proto.v1.RecordList;
-import java.nio.ByteBuffer;
+import dev.runnel.protocol.Crc32c;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
  * Encodes and decodes {@code runnel.v1.RecordBatch} exactly as records.proto specifies: a RecordList,
@@ -45,7 +44,7 @@ public final class RecordBatchCodec {
     byte[] compressed = Codecs.compress(raw, codec);
     RecordBatch batch = RecordBatch.newBuilder()
         .setFormatVersion(FORMAT_VERSION)
-        .setCrc(crc32c(ByteBuffer.wrap(compressed)))
+        .setCrc(Crc32c.of(compressed, 0, compressed.length))
         .setRecordCount(records.size())
         .setBaseTimestampMs(base)
         .setMaxTimestampMs(max)
@@ -109,7 +108,7 @@ public final class RecordBatchCodec {
           + " (this client reads " + FORMAT_VERSION + ")");
     }
     if (checkCrc) {
-      int actual = crc32c(batch.getRecords().asReadOnlyByteBuffer());
+      int actual = Crc32c.of(batch.getRecords());
       if (actual != batch.getCrc()) {
         throw new CorruptRecordException(String.format("CRC-32C mismatch: batch says %08x, records"
             + " hash to %08x", batch.getCrc(), actual));
@@ -156,10 +155,4 @@ public final class RecordBatchCodec {
         r.hasValue() ? r.getValue().toByteArray() : null, headers);
   }
 
-  /** CRC-32C (Castagnoli) of the remaining bytes, as the unsigned value in a signed int. */
-  public static int crc32c(ByteBuffer data) {
-    CRC32C crc = new CRC32C();
-    crc.update(data);
-    return (int) crc.getValue();
-  }
 }

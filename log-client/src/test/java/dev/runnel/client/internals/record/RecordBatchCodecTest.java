@@ -75,7 +75,7 @@ class RecordBatchCodecTest {
   void crcCoversCompressedRecordsAndMismatchIsDetected() throws Exception {
     EncodedBatch enc = RecordBatchCodec.encode(sample(), Compression.COMPRESSION_LZ4, 0, 0, 0);
     RecordBatch b = RecordBatch.parseFrom(enc.bytes());
-    assertEquals(RecordBatchCodec.crc32c(b.getRecords().asReadOnlyByteBuffer()), b.getCrc());
+    assertEquals(dev.runnel.protocol.Crc32c.of(b.getRecords()), b.getCrc());
 
     byte[] records = b.getRecords().toByteArray();
     records[records.length / 2] ^= 0x01;
@@ -88,7 +88,7 @@ class RecordBatchCodecTest {
   @Test
   void crc32cMatchesTheStandardCheckValue() {
     // CRC-32C("123456789") = 0xE3069283, the check value of the Castagnoli polynomial.
-    assertEquals(0xE3069283, RecordBatchCodec.crc32c(java.nio.ByteBuffer.wrap(bytes("123456789"))));
+    assertEquals(0xE3069283, dev.runnel.protocol.Crc32c.of(ByteString.copyFrom(bytes("123456789"))));
   }
 
   @Test
