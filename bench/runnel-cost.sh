@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # What one build of Runnel costs per unit of work, for A/B comparisons of two builds: starts a fresh
 # 3-broker dev cluster from this checkout, warms it up, then for each run reports throughput or
-# latency next to the brokers' CPU time, context switches, GC time and bytes written to storage
+# latency next to the brokers' CPU time, context switches, GC and JIT time and bytes written to storage
 # (/proc/PID/io write_bytes, all brokers together) during that run, and at the
-# end each broker's peak RSS. Run it in two clones (one per build), one after the other, on an
+# end each broker's peak RSS. (JIT time is jstat's compile time: wall time, which on a busy host
+# includes waiting for a core.) Run it in two clones (one per build), one after the other, on an
 # otherwise idle machine.
 #
 #   bench/runnel-cost.sh                      # defaults below
@@ -70,16 +71,18 @@ sum_over_brokers() { # awk program over one file per broker -> sum
 switches() { cat /proc/"$1"/task/*/status 2> /dev/null | awk '/ctxt_switches/ {s += $2} END {printf "%.0f\n", s}'; }
 cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
 gc_ms() { jstat -gcutil "$1" | tail -1 | awk '{printf "%d\n", $NF * 1000}'; }
+jit_ms() { jstat -compiler "$1" | tail -1 | awk '{printf "%d\n", $4 * 1000}'; }
 written() { awk '/^write_bytes/ {print $2}' /proc/"$1"/io; }
 measured() { # label command...
-  local label=$1 s0 c0 g0 w0 out
+  local label=$1 s0 c0 g0 j0 w0 out
   shift
   s0=$(sum_over_brokers switches); c0=$(sum_over_brokers cpu_ticks); g0=$(sum_over_brokers gc_ms)
-  w0=$(sum_over_brokers written)
+  j0=$(sum_over_brokers jit_ms); w0=$(sum_over_brokers written)
   out=$("$@")
   echo "$label: $out"
   echo "  brokers: $(($(sum_over_brokers switches) - s0)) context switches," \
     "$(($(sum_over_brokers cpu_ticks) - c0)) CPU ticks (1/100 s), $(($(sum_over_brokers gc_ms) - g0)) ms GC," \
+    "$(($(sum_over_brokers jit_ms) - j0)) ms JIT compiling," \
     "$((($(sum_over_brokers written) - w0) / 1000000)) MB written"
 }
 
