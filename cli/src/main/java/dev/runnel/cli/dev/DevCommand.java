@@ -129,7 +129,7 @@ public final class DevCommand implements Callable<Integer> {
     try {
       sink.accept("Starting " + plan.brokers().size() + " brokers, data in "
           + plan.brokers().get(0).dataDir().getParent());
-      if (!supervisor.start(childSpecs(plan, sink))) {
+      if (!supervisor.start(childSpecs(plan))) {
         return Main.EXIT_OK;
       }
       out.println("Runnel is up. Bootstrap address: " + plan.bootstrap());
@@ -144,15 +144,7 @@ public final class DevCommand implements Callable<Integer> {
     }
   }
 
-  private List<DevSupervisor.ChildSpec> childSpecs(DevClusterPlan plan, Consumer<String> sink) {
-    final int cores = Runtime.getRuntime().availableProcessors();
-    final List<String> jvmOptions = JitChoice.forBrokers(plan.brokers().size(), cores,
-        JavaCommand.inheritableOptions(JavaCommand.ownOptions())).map(List::of).orElse(List.of());
-    if (!jvmOptions.isEmpty()) {
-      sink.accept(plan.brokers().size() + " brokers share " + cores + " cores: they run with "
-          + JitChoice.C1_ONLY + " (C1 only; C2's compiling costs them more than it saves here). "
-          + "Put -XX:+TieredCompilation in RUNNEL_JAVA_OPTS to keep C2.");
-    }
+  private List<DevSupervisor.ChildSpec> childSpecs(DevClusterPlan plan) {
     final List<DevSupervisor.ChildSpec> specs = new ArrayList<>();
     for (DevClusterPlan.DevBroker broker : plan.brokers()) {
       final List<String> args = new ArrayList<>();
@@ -167,7 +159,7 @@ public final class DevCommand implements Callable<Integer> {
         args.add(key + "=" + value);
       });
       specs.add(new DevSupervisor.ChildSpec(broker.name(),
-          JavaCommand.of(jvmOptions, main.childMainClass(), args), broker.clientPort()));
+          JavaCommand.of(main.childMainClass(), args), broker.clientPort()));
     }
     return specs;
   }

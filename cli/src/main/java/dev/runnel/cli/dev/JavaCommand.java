@@ -12,25 +12,14 @@ final class JavaCommand {
 
   /** {@code java <this JVM's memory/GC/-D options> -cp <classpath> mainClass args...}. */
   static List<String> of(String mainClass, List<String> args) {
-    return of(List.of(), mainClass, args);
-  }
-
-  /** As {@link #of(String, List)}, with {@code extraOptions} after the inherited ones. */
-  static List<String> of(List<String> extraOptions, String mainClass, List<String> args) {
     final List<String> command = new ArrayList<>();
     command.add(javaBinary());
-    command.addAll(inheritableOptions(ownOptions()));
-    command.addAll(extraOptions);
+    command.addAll(inheritableOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
     command.addAll(args);
     return command;
-  }
-
-  /** This JVM's command-line options. */
-  static List<String> ownOptions() {
-    return ManagementFactory.getRuntimeMXBean().getInputArguments();
   }
 
   /** The java binary running this JVM. */
