@@ -12,9 +12,10 @@ import java.util.zip.CRC32C;
  * CRC-32C (Castagnoli) of a record batch's records, as the unsigned value in a signed int: the
  * checksum the broker checks on append and the consumer on fetch.
  *
- * <p>It reads the ByteString's own arrays. The obvious {@code crc.update(bytes.asReadOnlyByteBuffer())}
- * copies every byte through a 4 KiB scratch array, because a read-only heap buffer hides its array
- * from {@link CRC32C}: that was 6 % of a broker's allocations under W1.
+ * <p>It reads the ByteString's own arrays. The obvious
+ * {@code crc.update(bytes.asReadOnlyByteBuffer())} copies every byte through a 4 KiB scratch array,
+ * because a read-only heap buffer hides its array from {@link CRC32C}: that was 6 % of a broker's
+ * allocations under W1.
  */
 public final class Crc32c {
   private Crc32c() {}

@@ -51,7 +51,7 @@ public final class Nemesis {
    * Replica directories damaged so far, by group directory name, and the broker whose copy was hit.
    * A group's replicas on other brokers are left alone: the fault model is that a majority of each
    * group's replicas keep their disks, and a rebuild can take longer than the gap between faults
-   * (seen: two of a group's three replicas damaged 12 s apart, the group without a quorum for good).
+   * (seen: two of a group's three replicas damaged 12 s apart left the group without a quorum).
    */
   private final Map<String, Integer> damagedOn = new HashMap<>();
 

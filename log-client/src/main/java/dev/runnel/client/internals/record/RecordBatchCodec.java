@@ -154,5 +154,4 @@ public final class RecordBatchCodec {
         r.hasKey() ? r.getKey().toByteArray() : null,
         r.hasValue() ? r.getValue().toByteArray() : null, headers);
   }
-
 }
