@@ -8,9 +8,9 @@
 #
 # Usage: bench/compare-kafka.sh            (from the repository root; needs Java 17)
 # Env:   ROUNDS (2)  RECORDS (500000, W1 and W3)  RATE (20000, W2)  RATE_SECONDS (30)
-#        WARMUP_RECORDS (1000000: produced to a separate topic before W1, not measured, the same
-#        for both systems; both are JVMs, and on 2 cores the JIT needs about a million records
-#        before the brokers run compiled code, see docs/performance.md)
+#        WARMUP_RECORDS (3000000: produced to a separate topic before W1, not measured, the same
+#        for both systems; both are JVMs, and on 2 cores Runnel's brokers are still C2-compiling
+#        after a million records and settle after about three, see docs/performance.md "The JIT")
 #        WORK (/tmp/runnel-compare: Kafka jars, data, logs, results.tsv)
 #        SYSTEMS ("kafka runnel"; one of them alone for quick experiments, no ratios then)
 #        RUNNEL_JAVA_OPTS (passed to the Runnel brokers, e.g. "-Xms512m -Xmx512m -XX:+UseG1GC")
@@ -26,7 +26,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="${WORK:-/tmp/runnel-compare}"
 SYSTEMS="${SYSTEMS:-kafka runnel}"
 ROUNDS="${ROUNDS:-2}"; RECORDS="${RECORDS:-500000}"; RATE="${RATE:-20000}"; RATE_SECONDS="${RATE_SECONDS:-30}"
-WARMUP_RECORDS="${WARMUP_RECORDS:-1000000}"
+WARMUP_RECORDS="${WARMUP_RECORDS:-3000000}"
 SIZE=1024
 JAVA="${JAVA:-$(command -v java)}"
 KLIBS="$WORK/kafka-libs"; RESULTS="$WORK/results.tsv"
