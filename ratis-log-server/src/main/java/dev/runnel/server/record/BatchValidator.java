@@ -140,16 +140,11 @@ public final class BatchValidator {
   }
 
   private static void checkCrc(RecordBatch b) throws InvalidBatchException {
-    final int computed = crc32c(b.getRecords());
+    final int computed = Crc32c.of(b.getRecords());
     if (computed != b.getCrc()) {
       throw invalid(ErrorCode.CORRUPT_BATCH, String.format(
           "CRC mismatch: expected %08x computed %08x", b.getCrc(), computed));
     }
-  }
-
-  /** CRC-32C of the bytes, computed over the ByteString's own arrays (no copy). */
-  public static int crc32c(ByteString bytes) {
-    return Crc32c.of(bytes);
   }
 
   /** Walks the uncompressed RecordList reading only the length of each record. */

@@ -197,6 +197,6 @@ class BatchValidatorTest {
     assertTrue(rope.asReadOnlyByteBufferList().size() > 1, "expected a rope of several chunks");
     final CRC32C crc = new CRC32C();
     crc.update(all);
-    assertEquals((int) crc.getValue(), BatchValidator.crc32c(rope));
+    assertEquals((int) crc.getValue(), dev.runnel.protocol.Crc32c.of(rope));
   }
 }

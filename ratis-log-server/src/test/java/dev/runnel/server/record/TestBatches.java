@@ -135,7 +135,7 @@ public final class TestBatches {
       final ByteString payload = rawRecords != null ? rawRecords : recordList().toByteString();
       final long max = maxTimestampMs >= 0 ? maxTimestampMs : baseTimestampMs + records - 1;
       return RecordBatch.newBuilder().setFormatVersion(BatchValidator.FORMAT_VERSION)
-          .setCrc(BatchValidator.crc32c(payload)).setRecordCount(records)
+          .setCrc(dev.runnel.protocol.Crc32c.of(payload)).setRecordCount(records)
           .setBaseTimestampMs(baseTimestampMs).setMaxTimestampMs(max).setCompression(compression)
           .setProducerId(producerId).setProducerEpoch(producerEpoch).setBaseSequence(baseSequence)
           .setRecords(payload);
