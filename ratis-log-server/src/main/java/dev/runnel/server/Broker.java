@@ -1,9 +1,11 @@
 package dev.runnel.server;
 
 import dev.runnel.proto.internal.BrokerRecord;
+import dev.runnel.proto.v1.LogServiceGrpc;
 import dev.runnel.server.config.QuorumMember;
 import dev.runnel.server.config.ServerConfig;
 import dev.runnel.server.grpc.AdminServiceGrpcImpl;
+import dev.runnel.server.grpc.CallExecutors;
 import dev.runnel.server.grpc.Forwarding;
 import dev.runnel.server.grpc.GrpcPeers;
 import dev.runnel.server.grpc.LogServiceGrpcImpl;
@@ -53,6 +55,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -208,8 +211,15 @@ public final class Broker implements AutoCloseable {
       return t;
     }), config.maxSubscriptions(), config.fetchMaxBytes());
     HealthStatusManager health = new HealthStatusManager();
+    ExecutorService requests = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "runnel-request");
+      t.setDaemon(true);
+      return t;
+    });
     grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(), config.clientPort()))
         .maxInboundMessageSize(config.maxRequestBytes())
+        .directExecutor()
+        .callExecutor(new CallExecutors(Set.of(LogServiceGrpc.getProduceMethod()), requests))
         .addService(ServerInterceptors.intercept(
             new LogServiceGrpcImpl(produce, fetch, offsets, info, subs, config.maxInflightRequests())
                 .definition(),
@@ -224,6 +234,7 @@ public final class Broker implements AutoCloseable {
       if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
         grpc.shutdownNow();
       }
+      requests.shutdown();
     });
   }
 
