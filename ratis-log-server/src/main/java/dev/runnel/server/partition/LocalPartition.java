@@ -77,7 +77,7 @@ public final class LocalPartition implements Replica {
   @Override
   public CompletableFuture<PartitionReply> propose(PartitionCommand command, Acks acks, long timeoutMs,
       Runnable committed) {
-    CompletableFuture<RaftClientReply> write = host.write(gid, RaftMessages.of(command), timeoutMs);
+    CompletableFuture<RaftClientReply> write = host.write(gid, ProposedCommand.of(command), timeoutMs);
     write.whenComplete((r, t) -> committed.run());
     CompletableFuture<PartitionReply> result = write
         .thenCompose(r -> {

@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -176,6 +177,20 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
     return appendSignal.next();
   }
 
+  /**
+   * On the leader, keeps the command that was proposed with the entry, so that its apply need not
+   * parse the entry's bytes back (they are a rope of the request's arrays, see
+   * {@link ProposedCommand}, and parsing a rope copies every batch).
+   */
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    TransactionContext trx = super.startTransaction(request);
+    if (request.getMessage() instanceof ProposedCommand proposed) {
+      trx.setStateMachineContext(proposed.command());
+    }
+    return trx;
+  }
+
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
@@ -190,9 +205,10 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
     }
     PartitionCommand cmd;
     try {
-      // A view of the entry's bytes: the batches are copied once, into the store's write batch.
-      cmd = RaftMessages.parse(entry.getStateMachineLogEntry().getLogData(),
-          PartitionCommand.parser());
+      // The leader has the command it proposed; others parse a view of the entry's bytes. Either
+      // way the batches are copied once, into the store's write batch.
+      cmd = trx.getStateMachineContext() instanceof PartitionCommand proposed ? proposed
+          : RaftMessages.parse(entry.getStateMachineLogEntry().getLogData(), PartitionCommand.parser());
     } catch (IOException e) {
       // Every replica sees the same bytes and skips the same way, so replicas stay identical.
       LOG.error("{}: unreadable entry at {}; recorded as applied without effect", getGroupId(), at, e);

@@ -55,6 +55,20 @@ public final class RaftMessages {
     return parser.parseFrom(in);
   }
 
+  /**
+   * The same bytes as a Ratis (shaded) ByteString, sharing the arrays behind {@code s} where
+   * protobuf exposes them (flat and aliased strings, ropes of them), copying otherwise.
+   */
+  public static ByteString share(com.google.protobuf.ByteString s) {
+    ShadedCollector c = new ShadedCollector();
+    try {
+      com.google.protobuf.UnsafeByteOperations.unsafeWriteTo(s, c);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot happen: the collector does no I/O", e);
+    }
+    return c.result;
+  }
+
   /** The same bytes as an unshaded ByteString, shared where Ratis lets us (it always does for
    * the array- and buffer-backed strings of log entries), copied otherwise. */
   static com.google.protobuf.ByteString view(ByteString s) {
@@ -65,6 +79,40 @@ public final class RaftMessages {
       throw new UncheckedIOException("cannot happen: the collector does no I/O", e);
     }
     return c.result;
+  }
+
+  /** Receives an unshaded ByteString's pieces; "lazy" pieces are immutable and may be shared. */
+  private static final class ShadedCollector extends com.google.protobuf.ByteOutput {
+    private ByteString result = ByteString.EMPTY;
+
+    private void add(ByteString piece) {
+      result = result.isEmpty() ? piece : result.concat(piece);
+    }
+
+    @Override
+    public void write(byte value) {
+      add(ByteString.copyFrom(new byte[] {value}));
+    }
+
+    @Override
+    public void write(byte[] value, int offset, int length) {
+      add(ByteString.copyFrom(value, offset, length));
+    }
+
+    @Override
+    public void writeLazy(byte[] value, int offset, int length) {
+      add(UnsafeByteOperations.unsafeWrap(value, offset, length));
+    }
+
+    @Override
+    public void write(ByteBuffer value) {
+      add(ByteString.copyFrom(value));
+    }
+
+    @Override
+    public void writeLazy(ByteBuffer value) {
+      add(UnsafeByteOperations.unsafeWrap(value));
+    }
   }
 
   /** Receives a shaded ByteString's pieces; "lazy" pieces are immutable and may be shared. */

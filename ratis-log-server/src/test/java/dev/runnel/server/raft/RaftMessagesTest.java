@@ -52,6 +52,31 @@ class RaftMessagesTest {
   }
 
   @Test
+  void sharedStringsKeepTheBytesAndTheirArrays() {
+    // Each half above protobuf's 128 bytes, below which concat copies instead of making a rope.
+    byte[] a = ("first half, " + "-".repeat(200)).getBytes();
+    byte[] b = ("second half" + "+".repeat(200)).getBytes();
+    com.google.protobuf.ByteString flat = com.google.protobuf.UnsafeByteOperations.unsafeWrap(a);
+    com.google.protobuf.ByteString view = com.google.protobuf.UnsafeByteOperations.unsafeWrap(b, 7, 4);
+    com.google.protobuf.ByteString rope = flat.concat(com.google.protobuf.UnsafeByteOperations.unsafeWrap(b));
+    ByteString sharedRope = RaftMessages.share(rope);
+    ByteString sharedView = RaftMessages.share(view);
+    assertEquals(new String(a) + new String(b), sharedRope.toStringUtf8());
+    assertEquals("half", sharedView.toStringUtf8());
+    // A change to the arrays shows through: nothing was copied.
+    a[0] = 'F';
+    b[7] = 'H';
+    assertEquals('F', sharedRope.byteAt(0));
+    assertEquals('H', sharedRope.byteAt(a.length + 7));
+    assertEquals("Half", sharedView.toStringUtf8());
+    // Strings over a direct buffer have no array: they are still read correctly.
+    ByteBuffer direct = ByteBuffer.allocateDirect(3).put("xyz".getBytes()).flip();
+    assertEquals("xyz", RaftMessages.share(com.google.protobuf.UnsafeByteOperations.unsafeWrap(direct))
+        .toStringUtf8());
+    assertEquals(0, RaftMessages.share(com.google.protobuf.ByteString.EMPTY).size());
+  }
+
+  @Test
   void unreadableBytesAreAProtocolErrorNotACrash() {
     byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff};
     assertThrows(InvalidProtocolBufferException.class, () -> RaftMessages.parse(
