@@ -24,6 +24,7 @@ import dev.runnel.server.partition.StartupScan;
 import dev.runnel.server.partition.PartitionStateMachine;
 import dev.runnel.server.raft.GroupAdmin;
 import dev.runnel.server.raft.GroupIds;
+import dev.runnel.server.raft.RatisMeters;
 import dev.runnel.server.raft.RaftHost;
 import dev.runnel.server.raft.RaftSettings;
 import dev.runnel.server.service.AdminHandler;
@@ -118,6 +119,10 @@ public final class Broker implements AutoCloseable {
 
   private void startAll() throws IOException {
     bindProcessMetrics();
+    // Before anything creates Ratis metrics (the Raft server, the metadata client): see RatisMeters.
+    String raftPeer = GroupIds.peerId(config.brokerId()).toString();
+    RatisMeters.bind(raftPeer, meters);
+    closeables.add(() -> RatisMeters.unbind(raftPeer));
     Path raftDir = config.dataDir().toAbsolutePath().resolve("raft");
     Files.createDirectories(raftDir);
     StoreOpener opener = openStorage();
