@@ -200,6 +200,16 @@ stop_all() {
     kill "$RUNNEL_DEV"; wait "$RUNNEL_DEV" 2>/dev/null || true; RUNNEL_DEV=""
   fi
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  # Bounded: a Kafka broker whose peers have already stopped can retry its controlled shutdown
+  # for minutes (seen once: 2 minutes and counting), so after 60 s it is killed.
+  local alive p _
+  for _ in $(seq 1 60); do
+    alive=0
+    for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 1
+  done
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
   PIDS=()
 }
