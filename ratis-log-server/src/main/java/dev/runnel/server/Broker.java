@@ -121,7 +121,11 @@ public final class Broker implements AutoCloseable {
     bindProcessMetrics();
     // Before anything creates Ratis metrics (the Raft server, the metadata client): see RatisMeters.
     String raftPeer = GroupIds.peerId(config.brokerId()).toString();
-    RatisMeters.bind(raftPeer, meters);
+    if (config.ratisMetrics()) {
+      RatisMeters.bind(raftPeer, meters);
+    } else {
+      RatisMeters.silence(raftPeer);
+    }
     closeables.add(() -> RatisMeters.unbind(raftPeer));
     Path raftDir = config.dataDir().toAbsolutePath().resolve("raft");
     Files.createDirectories(raftDir);

@@ -1,6 +1,7 @@
 package dev.runnel.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runnel.proto.v1.CreateTopicRequest;
@@ -50,6 +51,23 @@ class SmokeTest {
       // Ratis's own metrics, through RatisMeters: the partition group's log and the write timer.
       assertTrue(metrics.contains("ratis_log_worker_stateMachineLogEntryCount{member=\"0@group-"), metrics);
       assertTrue(metrics.contains("ratis_server_clientWriteRequest_seconds_count{member=\"0@group-"), metrics);
+    }
+  }
+
+  @Test
+  void ratisMetricsCanBeLeftOff() throws Exception {
+    try (LocalCluster c = LocalCluster.start(1, dir, java.util.Map.of("metrics.ratis", "off"));
+        TestClient client = new TestClient(c.bootstrap())) {
+      client.admin().createTopic(CreateTopicRequest.newBuilder().setName("t").setPartitions(1).build());
+      ProduceResponse r = client.log().produce(ProduceRequest.newBuilder().addBatches(PartitionBatch.newBuilder()
+          .setTopic("t").setPartition(0).setBatch(Batches.values("a").toByteString())).build());
+      assertEquals(ErrorCode.ERROR_NONE, r.getResults(0).getError(), r.toString());
+      Broker b = c.brokers().get(0);
+      String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + b.httpPort() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(metrics.contains("runnel_produce_records_total 1.0"), metrics);
+      assertFalse(metrics.contains("ratis_"), metrics);
     }
   }
 }

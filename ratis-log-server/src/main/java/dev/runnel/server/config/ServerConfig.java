@@ -261,6 +261,11 @@ public final class ServerConfig {
     return get(STORAGE_VERIFY_ON_START);
   }
 
+  /** Whether Ratis's metrics go to /metrics: see {@link ServerConfigKeys#METRICS_RATIS}. */
+  public boolean ratisMetrics() {
+    return get(METRICS_RATIS).equals("on");
+  }
+
   public Duration retentionCheckInterval() {
     return get(RETENTION_CHECK_INTERVAL);
   }

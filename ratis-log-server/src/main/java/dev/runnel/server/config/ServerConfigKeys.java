@@ -218,6 +218,15 @@ public final class ServerConfigKeys {
           + "checksums (slow for large partitions): always, after-crash (when the previous run did "
           + "not stop cleanly) or never. Damage not found at start is found when the data is read.");
 
+  public static final ConfigKey<String> METRICS_RATIS = define(
+      "metrics.ratis", STRING, "on",
+      Validators.of(v -> java.util.Set.of("on", "off").contains(v), "must be on or off", "on or off"),
+      "Whether Ratis's own metrics (ratis_* on /metrics: Raft log flush and sync times, appender "
+          + "and election metrics, per Raft group member on this broker) are published. They are "
+          + "some 120 series per group member (more on a leader); with thousands of Raft groups "
+          + "'off' keeps "
+          + "the scrape small. Runnel's own metrics are always published.");
+
   private static final Map<String, ConfigKey<?>> BY_NAME = index();
 
   private ServerConfigKeys() {}

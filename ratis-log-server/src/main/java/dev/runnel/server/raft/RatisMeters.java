@@ -34,13 +34,28 @@ public final class RatisMeters extends MetricRegistries {
   private final List<Consumer<RatisMetricRegistry>> onAdd = new CopyOnWriteArrayList<>();
   private final List<Consumer<RatisMetricRegistry>> onRemove = new CopyOnWriteArrayList<>();
 
+  /** Peers whose broker publishes no Ratis metrics ({@code metrics.ratis=off}). */
+  private static final Set<String> SILENT = ConcurrentHashMap.newKeySet();
+
   /** Ratis's meters of {@code peerId}'s members go to {@code meters} from now on. */
   public static void bind(String peerId, MeterRegistry meters) {
+    SILENT.remove(peerId);
     BOUND.put(peerId, meters);
+  }
+
+  /** Ratis's meters of {@code peerId}'s members go nowhere (they still count, unseen). */
+  public static void silence(String peerId) {
+    BOUND.remove(peerId);
+    SILENT.add(peerId);
   }
 
   public static void unbind(String peerId) {
     BOUND.remove(peerId);
+    SILENT.remove(peerId);
+  }
+
+  private static boolean owns(String peer, String prefix) {
+    return prefix.equals(peer) || prefix.startsWith(peer + "@");
   }
 
   /**
@@ -50,10 +65,12 @@ public final class RatisMeters extends MetricRegistries {
    */
   static Collection<MeterRegistry> targets(String prefix) {
     for (Map.Entry<String, MeterRegistry> e : BOUND.entrySet()) {
-      String peer = e.getKey();
-      if (prefix.equals(peer) || prefix.startsWith(peer + "@")) {
+      if (owns(e.getKey(), prefix)) {
         return List.of(e.getValue());
       }
+    }
+    if (SILENT.stream().anyMatch(peer -> owns(peer, prefix))) {
+      return List.of();
     }
     return List.copyOf(BOUND.values());
   }

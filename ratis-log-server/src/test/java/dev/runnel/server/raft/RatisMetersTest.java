@@ -82,6 +82,17 @@ class RatisMetersTest {
   }
 
   @Test
+  void aSilencedPeersMetersGoNowhere() {
+    RatisMeters.bind("71", a);
+    RatisMeters.silence("72");
+    RatisMetricRegistry r = meters.create(info("72@group-MN"));
+    r.counter("c").inc();
+    assertEquals(1, r.counter("c").getCount()); // still counts, for Ratis's own use
+    assertNull(a.find("ratis.log_worker.c").gauge());
+    RatisMeters.unbind("72");
+  }
+
+  @Test
   void removingARegistryOrAMetricRemovesItsMeters() {
     RatisMeters.bind("71", a);
     MetricRegistryInfo i = info("71@group-EF");
