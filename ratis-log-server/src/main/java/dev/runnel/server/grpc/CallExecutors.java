@@ -6,6 +6,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 
 /**
  * Chooses the thread each call of the client-facing server runs on. The server itself is built
@@ -26,7 +27,7 @@ public final class CallExecutors implements ServerCallExecutorSupplier {
 
   public CallExecutors(Set<MethodDescriptor<?, ?>> inline, Executor offload) {
     this.inline = inline.stream().map(MethodDescriptor::getFullMethodName)
-        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        .collect(Collectors.toUnmodifiableSet());
     this.offload = offload;
   }
 

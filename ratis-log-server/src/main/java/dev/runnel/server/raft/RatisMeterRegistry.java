@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -108,14 +110,14 @@ final class RatisMeterRegistry implements RatisMetricRegistry {
     return v instanceof Number n ? n.doubleValue() : Double.NaN;
   }
 
-  private <M extends Meter> java.util.Optional<M> register(String name, Supplier<M> registration) {
+  private <M extends Meter> Optional<M> register(String name, Supplier<M> registration) {
     try {
       M m = registration.get();
-      meters.computeIfAbsent(name, n -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(m);
-      return java.util.Optional.of(m);
+      meters.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(m);
+      return Optional.of(m);
     } catch (RuntimeException e) {
       LOG.warn("Ratis metric {} of {} left out: {}", name, info.getPrefix(), e.toString());
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 
