@@ -5,6 +5,7 @@ import dev.runnel.cli.client.ClusterCommand;
 import dev.runnel.cli.client.ConsumeCommand;
 import dev.runnel.cli.client.ProduceCommand;
 import dev.runnel.cli.client.TopicsCommand;
+import dev.runnel.cli.dev.ClusterProbe;
 import dev.runnel.cli.dev.DevCommand;
 import dev.runnel.cli.server.BrokerLauncher;
 import dev.runnel.cli.server.ServerCommand;
@@ -61,21 +62,24 @@ public final class Main implements Callable<Integer> {
   private final Map<String, String> environment;
   private final BrokerLauncher brokerLauncher;
   private final String childMainClass;
+  private final ClusterProbe clusterProbe;
 
   /** The command as run from the shell: real environment, real brokers. */
   public Main() {
-    this(System.getenv(), BrokerLauncher.REAL, Main.class.getName());
+    this(System.getenv(), BrokerLauncher.REAL, Main.class.getName(), ClusterProbe.ADMIN);
   }
 
   /**
-   * For tests: a fixed environment, a chosen way to start in-process brokers, and the main class
-   * that {@code dev} runs in child JVMs (given {@code server --set key=value ...} arguments).
+   * For tests: a fixed environment, a chosen way to start in-process brokers, the main class
+   * that {@code dev} runs in child JVMs (given {@code server --set key=value ...} arguments), and
+   * how {@code dev} tells that its brokers have formed a cluster.
    */
   public Main(Map<String, String> environment, BrokerLauncher brokerLauncher,
-      String childMainClass) {
+      String childMainClass, ClusterProbe clusterProbe) {
     this.environment = Map.copyOf(environment);
     this.brokerLauncher = brokerLauncher;
     this.childMainClass = childMainClass;
+    this.clusterProbe = clusterProbe;
   }
 
   /** Entry point of bin/runnel. */
@@ -121,6 +125,11 @@ public final class Main implements Callable<Integer> {
   /** The main class {@code dev} runs in child JVMs; {@link Main} except in tests. */
   public String childMainClass() {
     return childMainClass;
+  }
+
+  /** How {@code dev} tells that its brokers have formed a cluster. */
+  public ClusterProbe clusterProbe() {
+    return clusterProbe;
   }
 
   /** Standard output of this invocation. */

@@ -1,5 +1,6 @@
 package dev.runnel.cli;
 
+import dev.runnel.cli.dev.ClusterProbe;
 import dev.runnel.cli.server.BrokerLauncher;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,11 +18,20 @@ public final class CliRunner {
 
   private CliRunner() {}
 
-  /** Runs with a given environment and in-process broker launcher. */
+  /**
+   * Runs with a given environment and in-process broker launcher; {@code dev} takes its brokers
+   * as formed at once (fake brokers have no cluster to form).
+   */
   public static Run run(Map<String, String> env, BrokerLauncher launcher, String... args) {
+    return run(env, launcher, (address, brokers) -> true, args);
+  }
+
+  /** As above, with a chosen way for {@code dev} to tell that its brokers have formed a cluster. */
+  public static Run run(Map<String, String> env, BrokerLauncher launcher, ClusterProbe probe,
+      String... args) {
     final StringWriter out = new StringWriter();
     final StringWriter err = new StringWriter();
-    final int code = Main.commandLine(new Main(env, launcher, FakeBroker.class.getName()),
+    final int code = Main.commandLine(new Main(env, launcher, FakeBroker.class.getName(), probe),
         new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
     return new Run(code, out.toString(), err.toString());
   }

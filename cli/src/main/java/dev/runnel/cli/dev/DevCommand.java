@@ -86,12 +86,31 @@ public final class DevCommand implements Callable<Integer> {
     final PrintWriter out = main.out();
     if (brokers == 1) {
       BrokerRunner.run(configs.get(0), main.brokerLauncher(), address -> {
+        awaitSeesItself(plan.brokers().get(0));
         out.println("Runnel is up. Bootstrap address: " + plan.bootstrap());
         out.flush();
       });
       return Main.EXIT_OK;
     }
     return runChildren(plan, out);
+  }
+
+  /** A single broker is up once it has registered: until then it refuses to create topics. */
+  private void awaitSeesItself(DevClusterPlan.DevBroker broker) {
+    final long deadline = System.nanoTime() + Duration.ofSeconds(startupTimeoutSeconds).toNanos();
+    final String address = "localhost:" + broker.clientPort();
+    while (!main.clusterProbe().seesAll(address, 1)) {
+      if (System.nanoTime() > deadline) {
+        throw new CliException(broker.name() + " (port " + broker.clientPort()
+            + ") accepted connections but did not register within " + startupTimeoutSeconds + " s");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CliException("interrupted while waiting for " + broker.name() + " to register");
+      }
+    }
   }
 
   private DevClusterPlan plan() {
@@ -158,8 +177,11 @@ public final class DevCommand implements Callable<Integer> {
         args.add("--set");
         args.add(key + "=" + value);
       });
+      final String address = "localhost:" + broker.clientPort();
+      final int count = plan.brokers().size();
       specs.add(new DevSupervisor.ChildSpec(broker.name(),
-          JavaCommand.of(main.childMainClass(), args), broker.clientPort()));
+          JavaCommand.of(main.childMainClass(), args), broker.clientPort(),
+          () -> main.clusterProbe().seesAll(address, count)));
     }
     return specs;
   }

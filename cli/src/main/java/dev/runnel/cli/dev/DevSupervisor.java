@@ -10,11 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * Starts child processes, waits until each accepts connections on its port, watches for one
- * dying, and stops them all: SIGTERM, a bounded wait, then SIGKILL.
+ * Starts child processes, waits until each accepts connections on its port and is ready, watches
+ * for one dying, and stops them all: SIGTERM, a bounded wait, then SIGKILL.
  */
 final class DevSupervisor {
 
@@ -23,8 +24,16 @@ final class DevSupervisor {
    *
    * @param name for messages and the output prefix, e.g. {@code broker-1}
    * @param readinessPort the child is ready once this loopback port accepts connections
+   * @param ready checked once the port accepts: the child is ready when this is true too (e.g.
+   *     a broker that sees the whole cluster); it must return within a second or two
    */
-  record ChildSpec(String name, List<String> command, int readinessPort) {}
+  record ChildSpec(String name, List<String> command, int readinessPort, BooleanSupplier ready) {
+
+    /** A child that is ready as soon as its port accepts connections. */
+    ChildSpec(String name, List<String> command, int readinessPort) {
+      this(name, command, readinessPort, () -> true);
+    }
+  }
 
   private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
   private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(250);
@@ -74,6 +83,7 @@ final class DevSupervisor {
   private boolean awaitReady(List<ChildSpec> specs) throws InterruptedException {
     final long deadline = System.nanoTime() + startupTimeout.toNanos();
     final boolean[] ready = new boolean[specs.size()];
+    final boolean[] accepting = new boolean[specs.size()];
     int readyCount = 0;
     while (readyCount < specs.size()) {
       for (int i = 0; i < specs.size(); i++) {
@@ -88,7 +98,8 @@ final class DevSupervisor {
           throw new CliException(child.name() + " exited with code " + child.exitCode()
               + " during startup (its output is above, prefixed [" + child.name() + "])");
         }
-        if (accepts(specs.get(i).readinessPort())) {
+        accepting[i] = accepting[i] || accepts(specs.get(i).readinessPort());
+        if (accepting[i] && specs.get(i).ready().getAsBoolean()) {
           ready[i] = true;
           readyCount++;
         }
@@ -98,7 +109,7 @@ final class DevSupervisor {
       }
       if (readyCount < specs.size()) {
         if (System.nanoTime() > deadline) {
-          throw new CliException(notReadyMessage(specs, ready));
+          throw new CliException(notReadyMessage(specs, ready, accepting));
         }
         Thread.sleep(POLL_INTERVAL.toMillis());
       }
@@ -106,15 +117,25 @@ final class DevSupervisor {
     return true;
   }
 
-  private String notReadyMessage(List<ChildSpec> specs, boolean[] ready) {
-    final List<String> late = new ArrayList<>();
+  private String notReadyMessage(List<ChildSpec> specs, boolean[] ready, boolean[] accepting) {
+    final List<String> silent = new ArrayList<>();
+    final List<String> unready = new ArrayList<>();
     for (int i = 0; i < specs.size(); i++) {
       if (!ready[i]) {
-        late.add(specs.get(i).name() + " (port " + specs.get(i).readinessPort() + ")");
+        (accepting[i] ? unready : silent).add(
+            specs.get(i).name() + " (port " + specs.get(i).readinessPort() + ")");
       }
     }
-    return String.join(", ", late) + " did not accept connections within "
-        + startupTimeout.toSeconds() + " s";
+    final String within = " within " + startupTimeout.toSeconds() + " s";
+    final List<String> parts = new ArrayList<>();
+    if (!silent.isEmpty()) {
+      parts.add(String.join(", ", silent) + " did not accept connections" + within);
+    }
+    if (!unready.isEmpty()) {
+      parts.add(String.join(", ", unready) + " accepted connections but did not become ready"
+          + within + " (a broker is ready once it sees every broker of the cluster alive)");
+    }
+    return String.join("; ", parts);
   }
 
   /**
@@ -191,7 +212,7 @@ final class DevSupervisor {
     return stopping;
   }
 
-  private static boolean accepts(int port) {
+  static boolean accepts(int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
           (int) CONNECT_TIMEOUT.toMillis());

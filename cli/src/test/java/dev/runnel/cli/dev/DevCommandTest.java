@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,34 @@ class DevCommandTest {
     assertEquals(dir.resolve("broker-0"), started.get().dataDir());
     assertEquals(1, started.get().defaultReplicationFactor());
     assertEquals(base + 1, started.get().raftPort());
+  }
+
+  @Test
+  void oneBrokerIsUpOnlyOnceItSeesItselfRegistered() {
+    final int base = TestPorts.freeBasePort(1);
+    final AtomicInteger probes = new AtomicInteger();
+    final CliRunner.Run run = CliRunner.run(Map.of(),
+        config -> new CliRunner.FakeRunningBroker("localhost:" + base), (address, brokers) -> {
+          assertEquals("localhost:" + base, address);
+          assertEquals(1, brokers);
+          return probes.incrementAndGet() >= 3;
+        }, "dev", "--data-dir", dir.toString(), "--base-port", Integer.toString(base));
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals(3, probes.get());
+    assertEquals("Runnel is up. Bootstrap address: localhost:" + base + "\n", run.out());
+  }
+
+  @Test
+  void oneBrokerThatNeverRegistersFailsAfterTheStartupTimeout() {
+    final int base = TestPorts.freeBasePort(1);
+    final CliRunner.Run run = CliRunner.run(Map.of(),
+        config -> new CliRunner.FakeRunningBroker("localhost:" + base), (address, brokers) -> false,
+        "dev", "--data-dir", dir.toString(), "--base-port", Integer.toString(base),
+        "--startup-timeout", "1");
+    assertEquals(1, run.exitCode(), run.err());
+    assertEquals("", run.out());
+    assertTrue(run.err().endsWith("runnel: error: broker-0 (port " + base + ") accepted "
+        + "connections but did not register within 1 s\n"), run.err());
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,35 @@ class DevSupervisorTest {
     final CliException e = assertThrows(CliException.class, () -> supervisor.start(specs));
     assertEquals("fake-0 (port " + specs.get(0).readinessPort()
         + ") did not accept connections within 3 s", e.getMessage());
+  }
+
+  @Test
+  void childAcceptingButNeverReadyTimesOutSayingSo() {
+    supervisor = new DevSupervisor(output::add, Duration.ofSeconds(3), STOP);
+    final DevSupervisor.ChildSpec fake = specs("serve").get(0);
+    final AtomicInteger checks = new AtomicInteger();
+    final DevSupervisor.ChildSpec unready = new DevSupervisor.ChildSpec(fake.name(),
+        fake.command(), fake.readinessPort(), () -> checks.incrementAndGet() < 0);
+    final CliException e = assertThrows(CliException.class,
+        () -> supervisor.start(List.of(unready)));
+    assertEquals("fake-0 (port " + fake.readinessPort() + ") accepted connections but did not "
+        + "become ready within 3 s (a broker is ready once it sees every broker of the cluster "
+        + "alive)", e.getMessage());
+    assertTrue(checks.get() > 0, "readiness never checked");
+  }
+
+  @Test
+  void readinessIsCheckedOnlyOnceThePortAccepts() throws Exception {
+    supervisor = new DevSupervisor(output::add, STARTUP, STOP);
+    final DevSupervisor.ChildSpec fake = specs("serve").get(0);
+    final AtomicInteger checks = new AtomicInteger();
+    final DevSupervisor.ChildSpec readyOnThird = new DevSupervisor.ChildSpec(fake.name(),
+        fake.command(), fake.readinessPort(), () -> {
+          assertTrue(DevSupervisor.accepts(fake.readinessPort()), "checked before listening");
+          return checks.incrementAndGet() >= 3;
+        });
+    assertTrue(supervisor.start(List.of(readyOnThird)));
+    assertEquals(3, checks.get());
   }
 
   @Test
