@@ -8,6 +8,7 @@ import dev.runnel.server.grpc.AdminServiceGrpcImpl;
 import dev.runnel.server.grpc.CallExecutors;
 import dev.runnel.server.grpc.Forwarding;
 import dev.runnel.server.grpc.GrpcPeers;
+import dev.runnel.server.grpc.InflightBudget;
 import dev.runnel.server.grpc.LogServiceGrpcImpl;
 import dev.runnel.server.grpc.Subscriptions;
 import dev.runnel.server.metadata.ClusterState;
@@ -230,8 +231,7 @@ public final class Broker implements AutoCloseable {
         .directExecutor()
         .callExecutor(new CallExecutors(Set.of(LogServiceGrpc.getProduceMethod()), requests))
         .addService(ServerInterceptors.intercept(
-            new LogServiceGrpcImpl(produce, fetch, offsets, info, subs, config.maxInflightRequests())
-                .definition(),
+            new LogServiceGrpcImpl(produce, fetch, offsets, info, subs, inflightBudget()).definition(),
             new Forwarding()))
         .addService(new AdminServiceGrpcImpl(admin, info))
         .addService(health.getHealthService())
@@ -252,6 +252,18 @@ public final class Broker implements AutoCloseable {
    * and reported once the broker has joined. Reading all data is skipped after a clean stop unless
    * storage.verify.on.start says always.
    */
+  private InflightBudget inflightBudget() {
+    InflightBudget budget = new InflightBudget(config.maxInflightRequests(),
+        config.maxInflightProduceBytes());
+    Gauge.builder("runnel.inflight.requests", budget, InflightBudget::requests)
+        .description("Client requests this broker is working on (max.inflight.requests)")
+        .register(meters);
+    Gauge.builder("runnel.inflight.produce.bytes", budget, InflightBudget::produceBytes)
+        .description("Bytes of produce requests this broker holds (max.inflight.produce.bytes)")
+        .baseUnit("bytes").register(meters);
+    return budget;
+  }
+
   private void checkReplicas(Path raftDir, StoreOpener opener) throws IOException {
     boolean previousStopWasClean = Files.deleteIfExists(cleanStopMarker());
     String verify = config.storageVerifyOnStart();

@@ -5,6 +5,7 @@ import static dev.runnel.server.config.ServerConfigKeys.CLIENT_PORT;
 import static dev.runnel.server.config.ServerConfigKeys.HEARTBEAT_INTERVAL;
 import static dev.runnel.server.config.ServerConfigKeys.HTTP_PORT;
 import static dev.runnel.server.config.ServerConfigKeys.MAX_BATCH_BYTES;
+import static dev.runnel.server.config.ServerConfigKeys.MAX_INFLIGHT_PRODUCE_BYTES;
 import static dev.runnel.server.config.ServerConfigKeys.MAX_PARTITIONS_PER_TOPIC;
 import static dev.runnel.server.config.ServerConfigKeys.MAX_RECORD_BYTES;
 import static dev.runnel.server.config.ServerConfigKeys.MAX_REQUEST_BYTES;
@@ -31,7 +32,8 @@ final class ConfigRelations {
   /** The rules in words, for the generated documentation. */
   static final List<String> DESCRIPTIONS = List.of(
       "`num.partitions` <= `max.partitions.per.topic`",
-      "`max.record.bytes` <= `max.batch.bytes` <= `max.request.bytes`",
+      "`max.record.bytes` <= `max.batch.bytes` <= `max.request.bytes` <= "
+          + "`max.inflight.produce.bytes`",
       "`raft.log.write.buffer.bytes` >= `max.batch.bytes` + 64 KiB, and "
           + "`raft.log.segment.bytes` >= `max.batch.bytes` + 64 KiB (one batch is one Raft entry)",
       "`raft.rpc.timeout.max.ms` > `raft.rpc.timeout.min.ms`",
@@ -57,6 +59,7 @@ final class ConfigRelations {
     atMost(NUM_PARTITIONS, MAX_PARTITIONS_PER_TOPIC, 0);
     atMost(MAX_RECORD_BYTES, MAX_BATCH_BYTES, 0);
     atLeast(MAX_REQUEST_BYTES, MAX_BATCH_BYTES, 0);
+    atLeast(MAX_INFLIGHT_PRODUCE_BYTES, MAX_REQUEST_BYTES, 0);
     atLeast(RAFT_WRITE_BUFFER_BYTES, MAX_BATCH_BYTES, RAFT_ENTRY_OVERHEAD_BYTES);
     atLeast(RAFT_SEGMENT_BYTES, MAX_BATCH_BYTES, RAFT_ENTRY_OVERHEAD_BYTES);
     if (has(RAFT_RPC_TIMEOUT_MIN, RAFT_RPC_TIMEOUT_MAX)

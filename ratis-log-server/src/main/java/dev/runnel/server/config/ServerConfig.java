@@ -232,6 +232,10 @@ public final class ServerConfig {
     return get(MAX_INFLIGHT_REQUESTS);
   }
 
+  public long maxInflightProduceBytes() {
+    return get(MAX_INFLIGHT_PRODUCE_BYTES);
+  }
+
   public int maxSubscriptions() {
     return get(MAX_SUBSCRIPTIONS);
   }

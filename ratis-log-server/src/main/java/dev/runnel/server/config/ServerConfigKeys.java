@@ -120,6 +120,12 @@ public final class ServerConfigKeys {
   public static final ConfigKey<Integer> MAX_INFLIGHT_REQUESTS = define(
       "max.inflight.requests", INT, 1024, Validators.between(1, 65_536),
       "Most client requests this broker works on at once.");
+  public static final ConfigKey<Long> MAX_INFLIGHT_PRODUCE_BYTES = define(
+      "max.inflight.produce.bytes", BYTES_LONG, 128L * MIB, Validators.bytesBetween(KIB, 64 * GIB),
+      "Most bytes of produce requests this broker holds at once (read and not yet answered: "
+          + "being replicated, waiting for their commit, or forwarded to a leader). Beyond it a "
+          + "produce request is refused with BROKER_BUSY, which producers retry after a back-off, "
+          + "so a slow or stalled partition cannot fill the heap. At least max.request.bytes.");
   public static final ConfigKey<Integer> MAX_SUBSCRIPTIONS = define("max.subscriptions", INT,
       1000, Validators.between(1, 100_000), "Open Subscribe streams this broker serves at once.");
 

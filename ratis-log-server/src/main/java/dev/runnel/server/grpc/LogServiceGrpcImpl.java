@@ -1,6 +1,5 @@
 package dev.runnel.server.grpc;
 
-import dev.runnel.proto.v1.ErrorCode;
 import dev.runnel.proto.v1.FetchRequest;
 import dev.runnel.proto.v1.FetchResponse;
 import dev.runnel.proto.v1.FetchedPartition;
@@ -23,7 +22,6 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /** gRPC edge of the data plane: translates calls to the service layer and failures to statuses. */
@@ -33,18 +31,16 @@ public final class LogServiceGrpcImpl extends LogServiceGrpc.LogServiceImplBase 
   private final OffsetsHandler offsets;
   private final ClusterInfoHandler info;
   private final Subscriptions subscriptions;
-  private final Semaphore inflight;
-  private final int maxInflight;
+  private final InflightBudget inflight;
 
   public LogServiceGrpcImpl(ProduceHandler produce, FetchHandler fetch, OffsetsHandler offsets,
-      ClusterInfoHandler info, Subscriptions subscriptions, int maxInflight) {
+      ClusterInfoHandler info, Subscriptions subscriptions, InflightBudget inflight) {
     this.produce = produce;
     this.fetch = fetch;
     this.offsets = offsets;
     this.info = info;
     this.subscriptions = subscriptions;
-    this.inflight = new Semaphore(maxInflight);
-    this.maxInflight = maxInflight;
+    this.inflight = inflight;
   }
 
   /**
@@ -58,27 +54,28 @@ public final class LogServiceGrpcImpl extends LogServiceGrpc.LogServiceImplBase 
 
   @Override
   public void produce(ProduceRequest request, StreamObserver<ProduceResponse> out) {
-    bounded(out, () -> produce.produce(request, Forwarding.isForwarded()));
+    // The batches alias the bytes the request was read into: its size is what it holds.
+    bounded(out, request.getSerializedSize(), () -> produce.produce(request, Forwarding.isForwarded()));
   }
 
   @Override
   public void fetch(FetchRequest request, StreamObserver<FetchResponse> out) {
-    bounded(out, () -> fetch.fetch(request, Forwarding.isForwarded()));
+    bounded(out, 0, () -> fetch.fetch(request, Forwarding.isForwarded()));
   }
 
   @Override
   public void listOffsets(ListOffsetsRequest request, StreamObserver<ListOffsetsResponse> out) {
-    bounded(out, () -> offsets.listOffsets(request, Forwarding.isForwarded()));
+    bounded(out, 0, () -> offsets.listOffsets(request, Forwarding.isForwarded()));
   }
 
   @Override
   public void metadata(MetadataRequest request, StreamObserver<MetadataResponse> out) {
-    bounded(out, () -> CompletableFuture.completedFuture(info.metadata(request)));
+    bounded(out, 0, () -> CompletableFuture.completedFuture(info.metadata(request)));
   }
 
   @Override
   public void initProducer(InitProducerRequest request, StreamObserver<InitProducerResponse> out) {
-    bounded(out, info::initProducer);
+    bounded(out, 0, info::initProducer);
   }
 
   @Override
@@ -90,23 +87,27 @@ public final class LogServiceGrpcImpl extends LogServiceGrpc.LogServiceImplBase 
     }
   }
 
-  /** Runs a call within the broker's in-flight limit; over the limit it answers BROKER_BUSY. */
-  private <T> void bounded(StreamObserver<T> out, Supplier<CompletableFuture<T>> call) {
-    if (!inflight.tryAcquire()) {
-      out.onError(ErrorMapper.toStatus(new ServiceException(ErrorCode.BROKER_BUSY,
-          "broker has " + maxInflight + " requests in flight (max.inflight.requests); retry later")));
+  /**
+   * Runs a call within the broker's in-flight limits (requests, and bytes of produce requests);
+   * over a limit it answers BROKER_BUSY.
+   */
+  private <T> void bounded(StreamObserver<T> out, long bytes, Supplier<CompletableFuture<T>> call) {
+    try {
+      inflight.acquire(bytes);
+    } catch (ServiceException e) {
+      out.onError(ErrorMapper.toStatus(e));
       return;
     }
     CompletableFuture<T> f;
     try {
       f = call.get();
     } catch (RuntimeException e) {
-      inflight.release();
+      inflight.release(bytes);
       out.onError(ErrorMapper.toStatus(e));
       return;
     }
     f.whenComplete((r, t) -> {
-      inflight.release();
+      inflight.release(bytes);
       if (t != null) {
         out.onError(ErrorMapper.toStatus(t));
       } else {

@@ -28,6 +28,8 @@ class ConfigRelationsTest {
             "raft.log.write.buffer.bytes", "2MiB")));
     assertEquals("max.request.bytes: '2097152' must be at least max.batch.bytes (4194304)",
         onlyError(Map.of("max.request.bytes", "2MiB")));
+    assertEquals("max.inflight.produce.bytes: '8388608' must be at least max.request.bytes "
+        + "(16777216)", onlyError(Map.of("max.inflight.produce.bytes", "8MiB")));
   }
 
   @Test

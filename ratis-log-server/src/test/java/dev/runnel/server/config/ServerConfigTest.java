@@ -42,6 +42,7 @@ class ServerConfigTest {
     assertEquals(30_000, config.fetchMaxWaitMs());
     assertEquals(30_000, config.requestTimeoutMs());
     assertEquals(1024, config.maxInflightRequests());
+    assertEquals(128L << 20, config.maxInflightProduceBytes());
     assertEquals(1000, config.maxSubscriptions());
     assertEquals(604_800_000L, config.retentionMs());
     assertEquals(-1L, config.retentionBytes());
@@ -116,6 +117,7 @@ class ServerConfigTest {
       "fetch.max.wait.ms | 300001 | is out of range (0..300000)",
       "request.timeout.ms | 0 | is out of range (1..600000)",
       "max.inflight.requests | 0 | is out of range (1..65536)",
+      "max.inflight.produce.bytes | 65GiB | is out of range (1 KiB..64 GiB)",
       "max.subscriptions | x | is not an integer",
       "raft.rpc.timeout.min.ms | 49 | is out of range (50..60000)",
       "raft.rpc.timeout.max.ms | 1s | is not a whole number of milliseconds",
