@@ -34,6 +34,9 @@ public final class ServerConfigKeys {
   /** Room for the command envelope around the largest record batch in one Raft log entry. */
   public static final int RAFT_ENTRY_OVERHEAD_BYTES = 64 * KIB;
 
+  /** The largest max.batch.bytes a broker may be configured with. */
+  public static final int MAX_BATCH_BYTES_LIMIT = 64 * MIB;
+
   // Identity and addresses.
 
   public static final ConfigKey<Integer> BROKER_ID = define("broker.id", INT, 0,
@@ -100,8 +103,10 @@ public final class ServerConfigKeys {
       BYTES_INT, MIB, Validators.intBytesBetween(1, 64 * MIB),
       "Largest record (key, value and headers). At most max.batch.bytes.");
   public static final ConfigKey<Integer> MAX_BATCH_BYTES = define("max.batch.bytes", BYTES_INT,
-      4 * MIB, Validators.intBytesBetween(KIB, 64 * MIB),
-      "Largest record batch a producer may send; one batch is one Raft log entry.");
+      2 * MIB, Validators.intBytesBetween(KIB, MAX_BATCH_BYTES_LIMIT),
+      "Largest record batch a producer may send; one batch is one Raft log entry. Every Raft "
+          + "group replica holds a write buffer and a log segment of at least this size, so it "
+          + "sets a broker's memory per group.");
   public static final ConfigKey<Integer> MAX_BATCH_RECORDS = define("max.batch.records", INT,
       100_000, Validators.between(1, 1_000_000), "Most records in one batch.");
   public static final ConfigKey<Integer> MAX_REQUEST_BYTES = define("max.request.bytes",
@@ -121,7 +126,7 @@ public final class ServerConfigKeys {
       "max.inflight.requests", INT, 1024, Validators.between(1, 65_536),
       "Most client requests this broker works on at once.");
   public static final ConfigKey<Long> MAX_INFLIGHT_PRODUCE_BYTES = define(
-      "max.inflight.produce.bytes", BYTES_LONG, 128L * MIB, Validators.bytesBetween(KIB, 64 * GIB),
+      "max.inflight.produce.bytes", BYTES_LONG, 64L * MIB, Validators.bytesBetween(KIB, 64 * GIB),
       "Most bytes of produce requests this broker holds at once (read and not yet answered: "
           + "being replicated, waiting for their commit, or forwarded to a leader). Beyond it a "
           + "produce request is refused with BROKER_BUSY, which producers retry after a back-off, "
@@ -142,11 +147,12 @@ public final class ServerConfigKeys {
       Validators.millisBetween(100, 120_000),
       "Upper bound of the Raft election timeout. Greater than raft.rpc.timeout.min.ms.");
   public static final ConfigKey<Long> RAFT_SEGMENT_BYTES = define("raft.log.segment.bytes",
-      BYTES_LONG, 8L * MIB, Validators.bytesBetween(MIB, GIB),
-      "Size of one Raft log segment file. At least max.batch.bytes + 64 KiB so the largest "
-          + "entry fits in one segment.");
+      BYTES_LONG, 4L * MIB, Validators.bytesBetween(MIB, GIB),
+      "Size of one Raft log segment file (at least twice the largest entry, max.batch.bytes + "
+          + "64 KiB, whatever this says). Ratis keeps the entries of a group's open segment on "
+          + "the heap, so this is the heap a group replica with traffic holds.");
   public static final ConfigKey<Long> RAFT_WRITE_BUFFER_BYTES = define(
-      "raft.log.write.buffer.bytes", BYTES_LONG, 4L * MIB + RAFT_ENTRY_OVERHEAD_BYTES,
+      "raft.log.write.buffer.bytes", BYTES_LONG, 2L * MIB + RAFT_ENTRY_OVERHEAD_BYTES,
       Validators.bytesBetween(64 * KIB, 256L * MIB),
       "Raft log write buffer, direct memory allocated per Raft group (per partition replica). "
           + "At least max.batch.bytes + 64 KiB: Ratis needs the largest entry to fit.");

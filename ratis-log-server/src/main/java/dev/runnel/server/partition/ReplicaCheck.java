@@ -1,5 +1,6 @@
 package dev.runnel.server.partition;
 
+import dev.runnel.server.config.ServerConfigKeys;
 import dev.runnel.server.storage.PartitionStore;
 import dev.runnel.server.storage.StorageException;
 import dev.runnel.server.storage.StoreOpener;
@@ -34,6 +35,10 @@ public final class ReplicaCheck {
   private static final Pattern CLOSED = Pattern.compile("log_(\\d+)-(\\d+)");
   static final String RAFT_META = "raft-meta";
   private static final Pattern OPEN = Pattern.compile("log_inprogress_(\\d+)(?:\\..*)?");
+
+  /** Every entry a broker may have written, whatever its max.batch.bytes. */
+  private static final SizeInBytes LARGEST_POSSIBLE_ENTRY = SizeInBytes.valueOf(
+      (long) ServerConfigKeys.MAX_BATCH_BYTES_LIMIT + ServerConfigKeys.RAFT_ENTRY_OVERHEAD_BYTES);
 
   private final StoreOpener opener;
   private final SizeInBytes maxEntrySize;
@@ -136,6 +141,7 @@ public final class ReplicaCheck {
         count = LogSegment.readSegmentFile(s.getPath().toFile(), s.getStartEnd(), maxEntrySize,
             CorruptionPolicy.EXCEPTION, null, null);
       } catch (IOException | RuntimeException e) {
+        refuseIfWrittenWithLargerEntries(s, name);
         throw new DamageFound("Raft log segment " + name + " is unreadable: " + e.getMessage());
       }
       // Ratis keeps the indices in the file name (log_<start>-<end>, log_inprogress_<start>) but
@@ -160,6 +166,40 @@ public final class ReplicaCheck {
       }
     }
     return last;
+  }
+
+  /**
+   * A segment this broker cannot read may be intact but hold entries larger than its
+   * configuration allows: written before max.batch.bytes was lowered (its default went from 4 to
+   * 2 MiB). Ratis would fail to load it too, on every replica alike, so calling it damage would
+   * take the whole partition out of service. If it reads with the largest entry size any
+   * configuration allows, the broker refuses to start and says what to set instead.
+   */
+  private void refuseIfWrittenWithLargerEntries(LogSegmentPath s, String name) {
+    int[] largest = {0};
+    try {
+      LogSegment.readSegmentFile(s.getPath().toFile(), s.getStartEnd(), LARGEST_POSSIBLE_ENTRY,
+          CorruptionPolicy.EXCEPTION, null, e -> largest[0] = Math.max(largest[0], e.getSerializedSize()));
+    } catch (IOException | RuntimeException e) {
+      return; // unreadable whatever the limit: damage
+    }
+    if (largest[0] > maxEntrySize.getSize()) {
+      long needed = largest[0] - (long) ServerConfigKeys.RAFT_ENTRY_OVERHEAD_BYTES;
+      throw new EntriesLargerThanConfigured("Raft log segment " + s.getPath() + " holds an entry of "
+          + largest[0] + " bytes, more than this broker reads (max.batch.bytes + 64 KiB = "
+          + maxEntrySize.getSize() + "): it was written with a larger max.batch.bytes. Set "
+          + "max.batch.bytes to at least " + Math.max(needed, 1) + " (4MiB was the default before "
+          + "it became 2MiB) and start again; nothing was changed on disk.");
+    }
+  }
+
+  /** Stops the broker's start: its configuration cannot read what its replicas hold. */
+  public static final class EntriesLargerThanConfigured extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    EntriesLargerThanConfigured(String message) {
+      super(message);
+    }
   }
 
   private static final class DamageFound extends IOException {

@@ -51,6 +51,9 @@ public final class StartupScan {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while checking replicas", e);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof ReplicaCheck.EntriesLargerThanConfigured tooLarge) {
+        throw new IOException(tooLarge.getMessage(), tooLarge);
+      }
       throw new IOException("checking replicas failed: " + e.getCause(), e.getCause());
     } finally {
       pool.shutdownNow();

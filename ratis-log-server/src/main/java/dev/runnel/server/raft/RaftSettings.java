@@ -47,8 +47,8 @@ public final class RaftSettings {
     GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(maxEntry + (1 << 20)));
     // Snapshot chunks travel in the same gRPC messages: Ratis's 16 MB default would exceed the cap.
     RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, appenderLimit);
-    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(
-        Math.max(c.raftSegmentBytes(), maxEntry * 2)));
+    long segmentBytes = segmentBytes(c);
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(segmentBytes));
     // Ratis zero-fills each preallocated chunk; the zeros past the data are fsynced with it and
     // written again when data lands there. A chunk no larger than one write keeps that to about one
     // page per fsync (measured: 64 KiB chunks cost ~1x the payload in extra disk writes).
@@ -59,8 +59,12 @@ public final class RaftSettings {
     // under W1: the log worker wrote 1.57x its data). Group commit stays the default (many
     // producers, slow fsync); raft.log.sync.max.entries=1 trades it for those bytes.
     RaftServerConfigKeys.Log.setForceSyncNum(p, c.raftSyncMaxEntries());
+    // Ratis keeps every entry of the open segment on the heap and evicts closed segments' entries
+    // (once followers and the state machine have them) when open and closed together exceed
+    // this: so a group replica holds about one segment of entries. A broker hosts many groups,
+    // and this is what its heap needs per group with traffic (operations.md, "Memory").
     RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
-    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(Math.max(8L << 20, maxEntry * 2)));
+    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(segmentBytes));
     RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf(64L << 20));
 
     // Ratis 3.3 chains a follower's log appends on one future when this is on (its default): once
@@ -86,6 +90,11 @@ public final class RaftSettings {
   /** Where damaged replicas are moved: next to the Raft storage directory, never scanned by Ratis. */
   public static java.nio.file.Path quarantineDir(File raftDir) {
     return raftDir.toPath().toAbsolutePath().resolveSibling("quarantine");
+  }
+
+  /** A Raft log segment's size: the configured one, but room for at least two largest entries. */
+  public static long segmentBytes(ServerConfig c) {
+    return Math.max(c.raftSegmentBytes(), maxEntrySize(c).getSize() * 2);
   }
 
   /** The largest Raft entry a broker writes or accepts. */

@@ -87,6 +87,15 @@ public final class LocalCluster implements AutoCloseable {
     running.put(id, Broker.start(ServerConfig.of(settings.get(id))));
   }
 
+  /**
+   * Starts (or restarts) a broker with some of its settings changed; later restarts keep them.
+   * On failure the broker is not running and the change stays.
+   */
+  public void startBroker(int id, Map<String, String> changes) throws IOException {
+    settings.get(id).putAll(changes);
+    startBroker(id);
+  }
+
   /** Stops a broker gracefully; its data stays for a restart. */
   public void stopBroker(int id) {
     Broker b = running.remove(id);

@@ -26,18 +26,18 @@ class ConfigRelationsTest {
     assertEquals("max.record.bytes: '2097152' must be at most max.batch.bytes (1048576)",
         onlyError(Map.of("max.record.bytes", "2MiB", "max.batch.bytes", "1MiB",
             "raft.log.write.buffer.bytes", "2MiB")));
-    assertEquals("max.request.bytes: '2097152' must be at least max.batch.bytes (4194304)",
-        onlyError(Map.of("max.request.bytes", "2MiB")));
+    assertEquals("max.request.bytes: '1048576' must be at least max.batch.bytes (2097152)",
+        onlyError(Map.of("max.request.bytes", "1MiB")));
     assertEquals("max.inflight.produce.bytes: '8388608' must be at least max.request.bytes "
         + "(16777216)", onlyError(Map.of("max.inflight.produce.bytes", "8MiB")));
   }
 
   @Test
   void raftBuffersMustHoldTheLargestBatchPlusOverhead() {
-    assertEquals("raft.log.write.buffer.bytes: '4194304' must be at least max.batch.bytes "
-        + "+ 64 KiB (4259840)", onlyError(Map.of("raft.log.write.buffer.bytes", "4MiB")));
-    assertEquals("raft.log.segment.bytes: '4194304' must be at least max.batch.bytes "
-        + "+ 64 KiB (4259840)", onlyError(Map.of("raft.log.segment.bytes", "4MiB")));
+    assertEquals("raft.log.write.buffer.bytes: '2097152' must be at least max.batch.bytes "
+        + "+ 64 KiB (2162688)", onlyError(Map.of("raft.log.write.buffer.bytes", "2MiB")));
+    assertEquals("raft.log.segment.bytes: '2097152' must be at least max.batch.bytes "
+        + "+ 64 KiB (2162688)", onlyError(Map.of("raft.log.segment.bytes", "2MiB")));
     assertDoesNotThrow(() -> ServerConfig.of(Map.of("max.batch.bytes", "192KiB",
         "max.record.bytes", "192KiB", "raft.log.write.buffer.bytes", "256KiB",
         "raft.log.segment.bytes", "1MiB")));
