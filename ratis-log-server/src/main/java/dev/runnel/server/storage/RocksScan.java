@@ -23,14 +23,19 @@ final class RocksScan implements AutoCloseable {
   private final ReadOptions readOptions;
   private final RocksIterator iterator;
 
+  /**
+   * @param fillCache whether the data blocks read go into the shared block cache; scans that read
+   *     each block once (batches, which a consumer reads once per pass and the OS page cache holds
+   *     anyway) leave it alone, so the cache keeps what is read repeatedly
+   */
   RocksScan(RocksDB db, ColumnFamilyHandle cf, String context, byte[] lowerBound,
-      byte[] upperBound) {
+      byte[] upperBound, boolean fillCache) {
     this.context = context;
     this.lower = new Slice(lowerBound);
     this.upper = new Slice(upperBound);
     // Checksums are verified by default; said explicitly because correctness depends on it.
     this.readOptions = new ReadOptions().setVerifyChecksums(true).setIterateLowerBound(lower)
-        .setIterateUpperBound(upper);
+        .setIterateUpperBound(upper).setFillCache(fillCache);
     this.iterator = db.newIterator(cf, readOptions);
   }
 

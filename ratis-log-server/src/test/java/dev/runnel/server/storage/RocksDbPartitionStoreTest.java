@@ -156,6 +156,34 @@ class RocksDbPartitionStoreTest extends PartitionStoreContractTest {
     assertTrue(live < retained + 3 * 4 * MIB, "live files " + live + " for " + retained + " retained");
   }
 
+  /**
+   * Consumers read each batch once per pass and the OS page cache holds recent files: batches read
+   * must not fill the shared block cache (a consume from the start grew each broker's RSS by the
+   * whole cache).
+   */
+  @Test
+  void readingBatchesLeavesTheBlockCacheAlone() throws Exception {
+    final RocksDbPartitionStore s = (RocksDbPartitionStore) open(newDir(), 10);
+    for (int i = 0; i < 400; i++) {
+      appendOne(s, P0, TestBatches.builder().records(8).valueBytes(4_000).seed(i).build());
+    }
+    s.flush();
+    final long before = resources(10).cacheUsageBytes();
+    long offset = 0;
+    long read = 0;
+    for (int i = 0; i < 1_000 && offset < s.offsets(P0).nextOffset(); i++) {
+      for (StoredBatch b : s.read(P0, offset, 1 << 20)) {
+        offset = b.baseOffset() + b.recordCount();
+        read += b.batch().length;
+      }
+    }
+    assertEquals(s.offsets(P0).nextOffset(), offset);
+    assertTrue(read > 12 * MIB, "read " + read);
+    final long grown = resources(10).cacheUsageBytes() - before;
+    // Index blocks of the files read may be cached; the 12 MB of data blocks must not be.
+    assertTrue(grown < MIB, "block cache grew by " + grown + " bytes reading " + read);
+  }
+
   /** A group serving many partitions: each gets its family, and a reopen finds them all. */
   @Test
   void manyPartitionsInOneEntryGetTheirOwnFamiliesAndSurviveAReopen() throws IOException {
