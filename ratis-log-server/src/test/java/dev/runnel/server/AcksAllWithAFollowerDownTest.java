@@ -16,12 +16,10 @@ import dev.runnel.server.testkit.LocalCluster;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,21 +36,10 @@ class AcksAllWithAFollowerDownTest {
     try (LocalCluster cluster = LocalCluster.start(3, dir);
         TestClient client = new TestClient(cluster.bootstrap().split(",")[0])) {
       TopicDescription t = ClusterFixture.createTopic(client, "w", 1, 3);
-      // The controller moves leadership to the preferred replica (the first listed); wait for that,
-      // so that no transfer happens while the test measures.
-      int preferred = t.getPartitions(0).getReplicas(0);
-      LocalCluster.waitFor(Duration.ofSeconds(60), "the preferred replica leads",
-          () -> ClusterFixture.awaitLeader(cluster, t, 0) == preferred);
-      int leader = preferred;
       // Warm the partition up while every replica is there.
-      ClusterFixture.produce(cluster, "w", 0,
-          Batches.of(0, 0, List.<String[]>of(new String[] {null, "x"})).toByteString());
-      // A follower that is not the controller either: a new controller may move leaders around,
-      // and this test needs the partition's leader to stay put.
-      int controller = cluster.controller().map(Broker::brokerId).orElse(-1);
-      int follower = IntStream.range(0, 3)
-          .filter(b -> b != leader && b != controller).findFirst().orElseThrow();
-      cluster.stopBroker(follower);
+      int leader = ClusterFixture.stopAFollowerKeepingTheLeader(cluster, t, () ->
+          ClusterFixture.produce(cluster, "w", 0,
+              Batches.of(0, 0, List.<String[]>of(new String[] {null, "x"})).toByteString()));
 
       String address = cluster.broker(leader).orElseThrow().clientAddress();
       ManagedChannel ch = ManagedChannelBuilder.forTarget(address).usePlaintext().build();

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import java.util.zip.CRC32C;
 
 /** Helpers shared by the cluster tests: produce with retries, read everything, compare replicas. */
@@ -111,6 +112,27 @@ final class ClusterFixture {
   }
 
   /** The broker leading a partition, waiting up to 30 s for one (elections and transfers). */
+  /**
+   * Waits until partition 0's preferred replica (the first listed; the controller moves leadership
+   * there) leads, so no transfer happens while a test measures, then runs {@code beforeStop} and
+   * stops a follower that is not the controller either (a new controller may move leaders
+   * around). The partition keeps its majority and its leader, but cannot reach every replica.
+   *
+   * @return the leader's broker id
+   */
+  static int stopAFollowerKeepingTheLeader(LocalCluster cluster, TopicDescription t,
+      Runnable beforeStop) {
+    int preferred = t.getPartitions(0).getReplicas(0);
+    LocalCluster.waitFor(Duration.ofSeconds(60), "the preferred replica leads",
+        () -> awaitLeader(cluster, t, 0) == preferred);
+    beforeStop.run();
+    int controller = cluster.controller().map(Broker::brokerId).orElse(-1);
+    int follower = IntStream.range(0, 3)
+        .filter(b -> b != preferred && b != controller).findFirst().orElseThrow();
+    cluster.stopBroker(follower);
+    return preferred;
+  }
+
   static int awaitLeader(LocalCluster cluster, TopicDescription t, int partition) {
     String gid = t.getPartitions(partition).getRaftGroupId();
     int[] found = {-1};

@@ -18,14 +18,12 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,14 +44,7 @@ class InflightProduceBytesTest {
     try (LocalCluster cluster = LocalCluster.start(3, dir, limits);
         TestClient client = new TestClient(cluster.bootstrap().split(",")[0])) {
       TopicDescription t = ClusterFixture.createTopic(client, "w", 1, 3);
-      int preferred = t.getPartitions(0).getReplicas(0);
-      LocalCluster.waitFor(Duration.ofSeconds(60), "the preferred replica leads",
-          () -> ClusterFixture.awaitLeader(cluster, t, 0) == preferred);
-      int leader = preferred;
-      int controller = cluster.controller().map(Broker::brokerId).orElse(-1);
-      int follower = IntStream.range(0, 3)
-          .filter(b -> b != leader && b != controller).findFirst().orElseThrow();
-      cluster.stopBroker(follower);
+      int leader = ClusterFixture.stopAFollowerKeepingTheLeader(cluster, t, () -> { });
 
       String address = cluster.broker(leader).orElseThrow().clientAddress();
       ManagedChannel ch = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
