@@ -86,7 +86,7 @@ public final class DevCommand implements Callable<Integer> {
     final PrintWriter out = main.out();
     if (brokers == 1) {
       BrokerRunner.run(configs.get(0), main.brokerLauncher(), address -> {
-        awaitSeesItself(plan.brokers().get(0));
+        awaitRegistered(plan.brokers().get(0).name(), address);
         out.println("Runnel is up. Bootstrap address: " + plan.bootstrap());
         out.flush();
       });
@@ -96,19 +96,18 @@ public final class DevCommand implements Callable<Integer> {
   }
 
   /** A single broker is up once it has registered: until then it refuses to create topics. */
-  private void awaitSeesItself(DevClusterPlan.DevBroker broker) {
+  private void awaitRegistered(String name, String address) {
     final long deadline = System.nanoTime() + Duration.ofSeconds(startupTimeoutSeconds).toNanos();
-    final String address = "localhost:" + broker.clientPort();
     while (!main.clusterProbe().seesAll(address, 1)) {
       if (System.nanoTime() > deadline) {
-        throw new CliException(broker.name() + " (port " + broker.clientPort()
-            + ") accepted connections but did not register within " + startupTimeoutSeconds + " s");
+        throw new CliException(name + " (" + address + ") accepted connections but did not "
+            + "register within " + startupTimeoutSeconds + " s");
       }
       try {
         Thread.sleep(100);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new CliException("interrupted while waiting for " + broker.name() + " to register");
+        throw new CliException("interrupted while waiting for " + name + " to register");
       }
     }
   }

@@ -58,7 +58,7 @@ class DevCommandTest {
         "--startup-timeout", "1");
     assertEquals(1, run.exitCode(), run.err());
     assertEquals("", run.out());
-    assertTrue(run.err().endsWith("runnel: error: broker-0 (port " + base + ") accepted "
+    assertTrue(run.err().endsWith("runnel: error: broker-0 (localhost:" + base + ") accepted "
         + "connections but did not register within 1 s\n"), run.err());
   }
 
