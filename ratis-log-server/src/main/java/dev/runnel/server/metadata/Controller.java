@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Controller implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+  /** Longest wait between two tries to create a group replica that failed. */
+  private static final long CREATE_RETRY_MAX_MS = 30_000;
   /** Leadership moves per pass: spreads elections out rather than starting them all at once. */
   static final int MAX_TRANSFERS_PER_PASS = 4;
   /**
@@ -60,6 +62,8 @@ public final class Controller implements Closeable {
   private final Map<String, Long> lastTransferMs = new HashMap<>();
   private final java.util.function.LongSupplier clockMs;
   private final ReplicaRepair repair;
+  /** Group creations that failed, per group and broker, retried with back-off. */
+  private final RetryBackoff<String> createRetries;
 
   public Controller(int selfId, ClusterState state, MetadataClient metadata, GroupAdmin admin,
       long sessionTimeoutMs, long intervalMs, Supplier<String> newClusterId,
@@ -73,6 +77,7 @@ public final class Controller implements Closeable {
     this.intervalMs = intervalMs;
     this.newClusterId = newClusterId;
     this.repair = new ReplicaRepair(state, metadata, admin, clockMs);
+    this.createRetries = new RetryBackoff<>(1_000, CREATE_RETRY_MAX_MS, clockMs);
   }
 
   /** Called when the metadata leader changes; activates the loop only on the leader. */
@@ -170,14 +175,31 @@ public final class Controller implements Closeable {
       for (BrokerRecord b : replicas) {
         Set<String> groups = hosted.get(b.getId());
         if (groups != null && !groups.contains(p.getRaftGroupId())) {
+          // A restarted broker (new incarnation) is tried at once.
+          String key = p.getRaftGroupId() + "@" + b.getId() + "#" + b.getIncarnation();
+          if (!createRetries.due(key)) {
+            continue;
+          }
           try {
             admin.add(b, p.getRaftGroupId(), replicas);
             groups.add(p.getRaftGroupId());
+            createRetries.succeeded(key);
             LOG.info("Created {}-{} (group {}) on broker {}", t.getName(), p.getPartition(),
                 p.getRaftGroupId(), b.getId());
           } catch (IOException e) {
-            LOG.warn("Cannot create group {} on broker {}: {}", p.getRaftGroupId(), b.getId(),
-                e.getMessage());
+            boolean first = createRetries.failed(key);
+            String hint = e.getMessage() != null && e.getMessage().contains("direct buffer memory")
+                ? " (each Raft group replica holds a direct write buffer of raft.log.write.buffer.bytes: "
+                    + "raise the broker's -XX:MaxDirectMemorySize, which defaults to -Xmx; see "
+                    + "docs/operations.md, \"Memory\")" : "";
+            if (first) {
+              LOG.warn("Cannot create group {} ({}-{}) on broker {}: {}{}; retrying with back-off",
+                  p.getRaftGroupId(), t.getName(), p.getPartition(), b.getId(), e.getMessage(), hint);
+            } else if (createRetries.delayMs(key) == CREATE_RETRY_MAX_MS) {
+              LOG.warn("Still cannot create group {} ({}-{}) on broker {}: {}{}; retrying every {} s",
+                  p.getRaftGroupId(), t.getName(), p.getPartition(), b.getId(), e.getMessage(), hint,
+                  CREATE_RETRY_MAX_MS / 1000);
+            }
           }
         }
       }
