@@ -3,6 +3,7 @@ package dev.runnel.server;
 import dev.runnel.proto.internal.BrokerRecord;
 import dev.runnel.proto.v1.LogServiceGrpc;
 import dev.runnel.server.config.QuorumMember;
+import dev.runnel.server.config.GroupReplicaCapacity;
 import dev.runnel.server.config.ServerConfig;
 import dev.runnel.server.grpc.AdminServiceGrpcImpl;
 import dev.runnel.server.grpc.CallExecutors;
@@ -183,7 +184,8 @@ public final class Broker implements AutoCloseable {
 
     BrokerRecord record = BrokerRecord.newBuilder().setId(self).setHost(config.advertisedHost())
         .setClientPort(clientPort()).setRaftPort(config.raftPort()).setRack(config.rack())
-        .setIncarnation(random.nextLong()).setControllerEligible(member).build();
+        .setIncarnation(random.nextLong()).setControllerEligible(member)
+        .setMaxGroupReplicas(groupReplicaCapacity()).build();
     lifecycle = new BrokerLifecycle(record, state, metadataClient, replicas, damage, member, scheduler);
     lifecycle.start(config.heartbeatInterval().toMillis());
     long diskCheckMs = config.storageFreeCheckInterval().toMillis();
@@ -193,6 +195,20 @@ public final class Broker implements AutoCloseable {
         System::currentTimeMillis), retentionMs, retentionMs, TimeUnit.MILLISECONDS);
     LOG.info("Broker {} started: client {}, raft {}, http {}", self, clientAddress(),
         config.raftPort(), http.port());
+  }
+
+  /** What this broker tells the controller it can host; logged, as topics are refused beyond it. */
+  private int groupReplicaCapacity() {
+    long direct = GroupReplicaCapacity.jvmDirectMemoryLimit();
+    int n = GroupReplicaCapacity.of(config, direct);
+    if (config.raftMaxGroupReplicas() > 0) {
+      LOG.info("Hosting at most {} partition-group replicas (raft.max.group.replicas)", n);
+    } else {
+      LOG.info("Hosting at most {} partition-group replicas: {} MiB of direct memory, 64 MiB of it"
+          + " kept for gRPC, {} bytes per replica (raft.log.write.buffer.bytes)", n, direct >> 20,
+          config.raftWriteBufferBytes());
+    }
+    return n;
   }
 
   private void startGrpc(int self, MetadataClient metadataClient, SecureRandom random) throws IOException {

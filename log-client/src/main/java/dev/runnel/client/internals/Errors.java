@@ -3,6 +3,7 @@ package dev.runnel.client.internals;
 import dev.runnel.client.errors.ApiException;
 import dev.runnel.client.errors.BatchTooLargeException;
 import dev.runnel.client.errors.BrokerBusyException;
+import dev.runnel.client.errors.BrokerCapacityExceededException;
 import dev.runnel.client.errors.BrokerNotAvailableException;
 import dev.runnel.client.errors.ControllerNotAvailableException;
 import dev.runnel.client.errors.CorruptRecordException;
@@ -76,6 +77,7 @@ public final class Errors {
     put(m, ErrorCode.UNSUPPORTED_COMPRESSION, false, UnsupportedCompressionTypeException::new);
     put(m, ErrorCode.NOT_ENOUGH_REPLICAS, true, NotEnoughReplicasException::new);
     put(m, ErrorCode.BROKER_NOT_AVAILABLE, true, BrokerNotAvailableException::new);
+    put(m, ErrorCode.BROKER_CAPACITY_EXCEEDED, false, BrokerCapacityExceededException::new);
     for (ErrorCode c : ErrorCode.values()) {
       if (c != ErrorCode.ERROR_NONE && c != ErrorCode.UNRECOGNIZED && !m.containsKey(c)) {
         throw new IllegalStateException("ErrorCode " + c + " has no client exception mapping");

@@ -182,6 +182,11 @@ public final class ServerConfig {
     return get(RAFT_GROUPS_PER_TOPIC);
   }
 
+  /** 0 means: derive from the direct-memory limit ({@link GroupReplicaCapacity}). */
+  public int raftMaxGroupReplicas() {
+    return get(RAFT_MAX_GROUP_REPLICAS);
+  }
+
   /** -1 means unlimited. */
   public long retentionMs() {
     return get(RETENTION_MS);

@@ -90,6 +90,14 @@ public final class ServerConfigKeys {
           + "leader, log and fsyncs: fewer groups mean fewer, larger writes and less heartbeat "
           + "work; more groups spread leadership over more brokers. Fixed when the topic is "
           + "created; partitions added later join its existing groups.");
+  public static final ConfigKey<Integer> RAFT_MAX_GROUP_REPLICAS = define(
+      "raft.max.group.replicas", INT, 0, Validators.between(0, 1_000_000),
+      "Most partition-group replicas this broker hosts; a topic whose groups would take a broker "
+          + "past it is refused (BROKER_CAPACITY_EXCEEDED) instead of created without leaders. "
+          + "Each group replica holds a direct write buffer of raft.log.write.buffer.bytes, even "
+          + "when idle. 0 = derive it from the JVM's direct-memory limit (-XX:MaxDirectMemorySize, "
+          + "else -Xmx): (limit - 64 MiB) / raft.log.write.buffer.bytes, at least 1; the 64 MiB are "
+          + "for gRPC's buffers, which count against the same limit.");
   public static final ConfigKey<Long> RETENTION_MS = define("retention.ms", LONG, 604_800_000L,
       Validators.unlimitedOrAtLeastZero("ms"),
       "Default time records are kept (7 days); topics may override it.");
@@ -154,7 +162,7 @@ public final class ServerConfigKeys {
   public static final ConfigKey<Long> RAFT_WRITE_BUFFER_BYTES = define(
       "raft.log.write.buffer.bytes", BYTES_LONG, 2L * MIB + RAFT_ENTRY_OVERHEAD_BYTES,
       Validators.bytesBetween(64 * KIB, 256L * MIB),
-      "Raft log write buffer, direct memory allocated per Raft group (per partition replica). "
+      "Raft log write buffer, direct memory allocated per Raft group replica, busy or idle. "
           + "At least max.batch.bytes + 64 KiB: Ratis needs the largest entry to fit.");
 
   public static final ConfigKey<Integer> RAFT_SYNC_MAX_ENTRIES = define(

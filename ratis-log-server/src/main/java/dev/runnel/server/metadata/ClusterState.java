@@ -101,6 +101,12 @@ public final class ClusterState {
     if (topics.containsKey(id)) {
       return error(ErrorCode.INVALID_REQUEST, "topic id " + id + " was used before");
     }
+    // Checked again here, in log order, because two brokers may each have placed a topic on the
+    // same free capacity; the one applied second is refused.
+    Optional<String> full = capacity().overflow(topic);
+    if (full.isPresent()) {
+      return error(ErrorCode.BROKER_CAPACITY_EXCEEDED, full.get());
+    }
     TopicRecord stored = topic.toBuilder().setCreatedIndex(at.index()).build();
     putTopic(id, stored);
     return MetadataReply.newBuilder().setTopic(stored).build();
@@ -374,6 +380,11 @@ public final class ClusterState {
     List<TopicRecord> out = new ArrayList<>(topics.values());
     out.sort(Comparator.comparingLong(TopicRecord::getCreatedIndex));
     return out;
+  }
+
+  /** Group replicas per broker against each broker's limit. */
+  public synchronized BrokerCapacity capacity() {
+    return BrokerCapacity.of(brokers.values(), topics.values());
   }
 
   public List<TopicRecord> liveTopics() {

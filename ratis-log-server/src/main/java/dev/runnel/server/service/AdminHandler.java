@@ -23,6 +23,7 @@ import dev.runnel.proto.v1.TopicSummary;
 import dev.runnel.server.common.PartitionId;
 import dev.runnel.server.common.ServiceException;
 import dev.runnel.server.config.ServerConfig;
+import dev.runnel.server.metadata.BrokerCapacity;
 import dev.runnel.server.metadata.ClusterState;
 import dev.runnel.server.metadata.MetadataClient;
 import dev.runnel.server.raft.GroupIds;
@@ -89,7 +90,8 @@ public final class AdminHandler {
     // Partition p joins group p mod n: groups, not partitions, are what Raft replicates (one log,
     // leader and fsync stream each), so the group count sets the topic's replication cost.
     int groups = Math.min(partitions, config.raftGroupsPerTopic());
-    List<List<Integer>> placement = Placement.assign(live, groups, rf, random.nextInt(live.size()));
+    List<Integer> hosts = roomFor(req.getName(), live, groups, rf);
+    List<List<Integer>> placement = Placement.assign(hosts, groups, rf, random.nextInt(hosts.size()));
     for (int p = 0; p < partitions; p++) {
       t.addPartitions(PartitionAssignment.newBuilder().setPartition(p)
           .addAllReplicas(placement.get(p % groups))
@@ -104,6 +106,27 @@ public final class AdminHandler {
           return awaitLeaders(reply.getTopic(), deadline);
         })
         .thenCompose(this::describe);
+  }
+
+  /**
+   * The live brokers with room for all of a new topic's groups (a broker may host each of them);
+   * refuses the topic when fewer than {@code rf} have, rather than create groups that cannot open.
+   */
+  private List<Integer> roomFor(String topic, List<Integer> live, int groups, int rf) {
+    BrokerCapacity capacity = state.capacity();
+    List<Integer> hosts = capacity.withRoom(live, groups);
+    if (hosts.size() >= rf) {
+      return hosts;
+    }
+    StringBuilder why = new StringBuilder();
+    for (int b : live.stream().sorted().toList()) {
+      why.append(why.length() == 0 ? "" : ", ").append("broker ").append(b).append(" hosts ")
+          .append(capacity.describe(b));
+    }
+    throw new ServiceException(ErrorCode.BROKER_CAPACITY_EXCEEDED, "topic '" + topic + "' needs "
+        + groups + " Raft group replica(s) on each of " + rf + " brokers, but only " + hosts.size()
+        + " of the " + live.size() + " live brokers have room (" + why + "); "
+        + BrokerCapacity.REMEDY);
   }
 
   /**

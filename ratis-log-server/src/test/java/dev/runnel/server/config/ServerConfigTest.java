@@ -107,6 +107,7 @@ class ServerConfigTest {
       "default.replication.factor | 17 | is out of range (1..16)",
       "max.partitions.per.topic | 100001 | is out of range (1..100000)",
       "raft.groups.per.topic | 0 | is out of range (1..100000)",
+      "raft.max.group.replicas | -1 | is out of range (0..1000000)",
       "retention.ms | -2 | is out of range (-1 = unlimited, or >= 0 ms)",
       "retention.bytes | 1TB | is not a byte count",
       "max.record.bytes | 0 | is out of range (1..64 MiB)",

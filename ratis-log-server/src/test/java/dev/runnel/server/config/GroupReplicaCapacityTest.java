@@ -1,0 +1,51 @@
+package dev.runnel.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GroupReplicaCapacityTest {
+  private static final long MIB = 1L << 20;
+
+  @Test
+  void hotspotSizesParse() {
+    assertEquals(512 * MIB, GroupReplicaCapacity.parseSize("512m"));
+    assertEquals(2L << 30, GroupReplicaCapacity.parseSize("2G"));
+    assertEquals(64 << 10, GroupReplicaCapacity.parseSize("64k"));
+    assertEquals(1048576, GroupReplicaCapacity.parseSize("1048576"));
+    assertEquals(-1, GroupReplicaCapacity.parseSize("lots"));
+    assertEquals(-1, GroupReplicaCapacity.parseSize(""));
+    assertEquals(-1, GroupReplicaCapacity.parseSize("99999999999999999999g"));
+  }
+
+  @Test
+  void theLastMaxDirectMemorySizeWinsAndTheHeapIsTheDefault() {
+    long heap = 512 * MIB;
+    assertEquals(heap, GroupReplicaCapacity.directMemoryLimit(List.of("-Xmx512m"), heap));
+    assertEquals(48 * MIB, GroupReplicaCapacity.directMemoryLimit(
+        List.of("-XX:MaxDirectMemorySize=1g", "-XX:MaxDirectMemorySize=48m"), heap));
+    // 0 is HotSpot's own "use the default", as is a value it would reject.
+    assertEquals(heap, GroupReplicaCapacity.directMemoryLimit(List.of("-XX:MaxDirectMemorySize=0"), heap));
+    assertEquals(heap, GroupReplicaCapacity.directMemoryLimit(List.of("-XX:MaxDirectMemorySize=x"), heap));
+  }
+
+  @Test
+  void derivedCapacityKeeps64MiBBackAndIsAtLeastOne() {
+    long buffer = 2 * MIB + 64 * 1024;
+    // 512 MiB - 64 MiB reserve = 448 MiB / 2.0625 MiB
+    assertEquals(217, GroupReplicaCapacity.derived(512 * MIB, buffer));
+    assertEquals(93, GroupReplicaCapacity.derived(256 * MIB, buffer));
+    // Below the reserve a broker still takes one group replica rather than none.
+    assertEquals(1, GroupReplicaCapacity.derived(48 * MIB, buffer));
+  }
+
+  @Test
+  void aConfiguredLimitWinsOverTheDerivedOne() {
+    ServerConfig set = ServerConfig.of(Map.of("raft.max.group.replicas", "40"));
+    assertEquals(40, GroupReplicaCapacity.of(set, 512 * MIB));
+    ServerConfig derived = ServerConfig.of(Map.of());
+    assertEquals(217, GroupReplicaCapacity.of(derived, 512 * MIB));
+  }
+}
