@@ -173,8 +173,12 @@ final class ReplicaRepair {
    */
   private void restartIfStuck(String topic, PartitionId id, String gid, BrokerRecord b,
       List<BrokerRecord> healthy, Set<String> groups) {
-    if (!admin.isClosed(b, gid)) {
-      return;  // the new member runs: Ratis is still bringing it up to date
+    GroupAdmin.MemberProbe probe = admin.probe(b, gid);
+    if (!probe.closed()) {
+      // The new member runs: Ratis is still bringing it up to date.
+      LOG.info("{}-{}: the new replica on broker {} is not closed ({}); waiting", topic,
+          id.partition(), b.getId(), probe.answer());
+      return;
     }
     try {
       for (BrokerRecord h : healthy) {

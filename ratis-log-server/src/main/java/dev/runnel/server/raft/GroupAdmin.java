@@ -148,23 +148,34 @@ public final class GroupAdmin implements Closeable {
         "remove group " + groupId + " from broker " + b.getId());
   }
 
+  /** What a group's member answered a probe: whether it is closed, and the answer, for logs. */
+  public record MemberProbe(boolean closed, String answer) {}
+
   /**
    * Whether the group's member on {@code b} exists but is closed (Ratis answers its requests with
    * "not in [STARTING, RUNNING]"). A follower that runs answers a read with NotLeader instead.
    */
   public boolean isClosed(BrokerRecord b, String groupId) {
+    return probe(b, groupId).closed();
+  }
+
+  /** {@link #isClosed} with the member's answer, so a repair that waits says what it waits on. */
+  public MemberProbe probe(BrokerRecord b, String groupId) {
     try (RaftClient c = RaftClient.newBuilder().setProperties(props)
         .setRaftGroup(group(groupId, List.of(b))).setRetryPolicy(RetryPolicies.noRetry()).build()) {
       c.io().sendReadOnly(Message.EMPTY, GroupIds.peerId(b.getId()));
-      return false;
+      return new MemberProbe(false, "answered a read");
     } catch (IOException | RuntimeException e) {
+      StringBuilder answer = new StringBuilder();
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof ServerNotReadyException
             && String.valueOf(t.getMessage()).contains("CLOSED")) {
-          return true;
+          return new MemberProbe(true, t.getMessage());
         }
+        answer.append(answer.length() == 0 ? "" : " <- ").append(t.getClass().getSimpleName())
+            .append(": ").append(t.getMessage());
       }
-      return false;
+      return new MemberProbe(false, answer.toString());
     }
   }
 
