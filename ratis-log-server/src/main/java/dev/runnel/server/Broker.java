@@ -331,7 +331,8 @@ public final class Broker implements AutoCloseable {
           }
         }, monoMs);
     suspension = new ReplicaSuspension(() -> raft, raftDir,
-        new ReplicaCheck(opener, RaftSettings.maxEntrySize(config)), damage, monoMs, closer);
+        new ReplicaCheck(opener, RaftSettings.maxEntrySize(config)), damage, monoMs, closer,
+        gid -> replicas.closeIfAbandoned(gid));  // replicas is created after this
     Gauge.builder("runnel.storage.free.bytes", guard, DiskSpaceGuard::lastFreeBytes)
         .description("Bytes free on the data directory's file system at the last check").register(meters);
     Gauge.builder("runnel.storage.replicas.stopped", suspension, ReplicaSuspension::stoppedCount)
@@ -404,6 +405,11 @@ public final class Broker implements AutoCloseable {
   /** Partition replicas stopped because the data directory ran out of space, not yet restarted. */
   public int stoppedReplicas() {
     return suspension == null ? 0 : suspension.stoppedCount();
+  }
+
+  /** Stops and restarts replicas (the full-disk path); for tests of that path. */
+  ReplicaSuspension suspension() {
+    return suspension;
   }
 
   public LocalReplicas replicas() {

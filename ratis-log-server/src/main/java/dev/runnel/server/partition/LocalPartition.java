@@ -42,6 +42,11 @@ public final class LocalPartition implements Replica {
     this.hints = hints;
   }
 
+  /** The state machine behind this replica (for lifecycle repairs, not for reads or writes). */
+  PartitionStateMachine stateMachine() {
+    return sm;
+  }
+
   @Override
   public Optional<PartitionStore> store() {
     return sm.store();

@@ -61,6 +61,15 @@ public final class LocalReplicas implements ReplicaDirectory, PartitionStateMach
     return List.copyOf(open.keySet());
   }
 
+  /**
+   * Closes the group's member here if Ratis dropped it after a failed start without closing it
+   * ({@link PartitionStateMachine#closeIfAbandoned}); true if it did.
+   */
+  public boolean closeIfAbandoned(RaftGroupId gid) {
+    LocalPartition p = open.get(gid.getUuid().toString());
+    return p != null && p.stateMachine().closeIfAbandoned();
+  }
+
   @Override
   public void onOpened(PartitionStateMachine sm) {
     RaftGroupId gid = sm.getGroupId();

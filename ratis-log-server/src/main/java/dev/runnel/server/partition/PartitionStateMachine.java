@@ -30,6 +30,7 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -80,6 +81,8 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
   private volatile PartitionStore store;
   private volatile Path smDir;
   private volatile Path dbDir;
+  /** The Ratis member this state machine was opened for; see {@link #closeIfAbandoned}. */
+  private volatile RaftServer.Division member;
   private volatile Checkpoints.Checkpoint latestCheckpoint;
   private volatile SnapshotInfo latestSnapshot;
   /** Set by the apply thread, taken by close; both under {@link #checkpointLock}. */
@@ -101,10 +104,45 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
 
   @Override
   protected void open(RaftStorage storage) throws IOException {
+    try {
+      member = getServer().join().getDivision(getGroupId());
+    } catch (IOException | RuntimeException e) {
+      member = null;  // only closeIfAbandoned needs it, and it then does nothing
+    }
     smDir = storage.getStorageDir().getStateMachineDir().toPath();
     dbDir = storage.getStorageDir().getRoot().toPath().resolve("db");
     Files.createDirectories(smDir);
     reload();
+  }
+
+  /**
+   * Closes the Ratis member this state machine was opened for if its server no longer hosts it,
+   * and says whether it did. Ratis 3.3 drops a member whose start failed (seen in CI: a race
+   * between the start and the leader's first AppendEntries, "previous != null") without closing
+   * it: its storage stays locked, so every later open of the group fails ("Failed to lock
+   * storage"), and this store stays open. Closing it releases both.
+   */
+  public boolean closeIfAbandoned() {
+    RaftServer.Division m = member;
+    RaftServer server = getServer().getNow(null);
+    if (m == null || server == null) {
+      return false;
+    }
+    try {
+      if (server.getDivision(getGroupId()) == m) {
+        return false;
+      }
+    } catch (IOException e) {
+      // Not hosted: abandoned.
+    }
+    LOG.warn("{}: closing a member whose start failed, which Ratis dropped without closing",
+        getGroupId());
+    try {
+      m.close();
+    } catch (RuntimeException e) {
+      LOG.warn("{}: closing the abandoned member failed: {}", getGroupId(), e.toString());
+    }
+    return true;
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -45,6 +46,8 @@ public final class ReplicaSuspension {
   /** Replicas whose restart failed, with the earliest time to try again. */
   private final Map<RaftGroupId, Long> retryAt = new ConcurrentHashMap<>();
   private final Executor closer;
+  /** Closes a member Ratis dropped after a failed start ({@link LocalReplicas#closeIfAbandoned}). */
+  private final Predicate<RaftGroupId> abandoned;
   /** Stopped here and not restarted yet, with the group as each knew it. */
   private final Map<RaftGroupId, RaftGroup> stopped = new ConcurrentHashMap<>();
   /** Dropped from the Ratis server on the way to a restart that has not succeeded yet. */
@@ -59,8 +62,10 @@ public final class ReplicaSuspension {
    * @param closer closes replicas in parallel; {@link #stop} never throws
    */
   public ReplicaSuspension(Supplier<RaftHost> host, Path raftDir, ReplicaCheck check,
-      ReplicaDamage damage, LongSupplier clockMs, Executor closer) {
+      ReplicaDamage damage, LongSupplier clockMs, Executor closer,
+      Predicate<RaftGroupId> closeAbandoned) {
     this.host = host;
+    this.abandoned = closeAbandoned;
     this.raftDir = raftDir;
     this.check = check;
     this.damage = damage;
@@ -167,6 +172,11 @@ public final class ReplicaSuspension {
     if (host.get().division(gid).isPresent() && !host.get().isClosedMember(gid)) {
       forget(gid);  // running after all (it was added back by someone else): nothing to restart
       return;
+    }
+    if (abandoned.test(gid)) {
+      // The failed start left its member open outside Ratis's server; closed now, the next try
+      // can lock the group's storage again.
+      LOG.warn("Closed the half-started replica of group {} that held its files", gid);
     }
     Path dir = raftDir.resolve(gid.getUuid().toString());
     // Only the vote file, which Ratis reads before it opens anything else: a failed start can leave
