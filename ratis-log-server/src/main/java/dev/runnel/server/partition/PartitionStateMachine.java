@@ -123,26 +123,31 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
    * storage"), and this store stays open. Closing it releases both.
    */
   public boolean closeIfAbandoned() {
-    RaftServer.Division m = member;
-    RaftServer server = getServer().getNow(null);
-    if (m == null || server == null) {
+    if (!isAbandoned()) {
       return false;
-    }
-    try {
-      if (server.getDivision(getGroupId()) == m) {
-        return false;
-      }
-    } catch (IOException e) {
-      // Not hosted: abandoned.
     }
     LOG.warn("{}: closing a member whose start failed, which Ratis dropped without closing",
         getGroupId());
     try {
-      m.close();
+      member.close();
     } catch (RuntimeException e) {
       LOG.warn("{}: closing the abandoned member failed: {}", getGroupId(), e.toString());
     }
     return true;
+  }
+
+  /** Whether the member this state machine was opened for is open but no longer on its server. */
+  private boolean isAbandoned() {
+    RaftServer.Division m = member;
+    RaftServer server = getServer().getNow(null);
+    if (m == null || server == null || !m.getInfo().isAlive()) {
+      return false;
+    }
+    try {
+      return server.getDivision(getGroupId()) != m;
+    } catch (IOException e) {
+      return true;  // not hosted at all
+    }
   }
 
   @Override
