@@ -11,17 +11,10 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PARTITIONS="${PARTITIONS:-1000}"; IDLE_SECONDS="${IDLE_SECONDS:-30}"; TIMEOUT="${TIMEOUT:-300}"
 SETTLE_SECONDS="${SETTLE_SECONDS:-150}"
 WORK="${WORK:-/tmp/runnel-many-partitions}"
-BS="127.0.0.1:29292,127.0.0.1:29392,127.0.0.1:29492"
 cd "$ROOT"
 rm -rf "$WORK"; mkdir -p "$WORK"
-log() { echo "[$(date +%T)] $*" >&2; }
-
-bin/runnel dev --brokers 3 --data-dir "$WORK/data" --base-port 29292 > "$WORK/dev.log" 2>&1 &
-DEV=$!
-# TERM, not INT: a background job of a non-interactive shell starts with SIGINT ignored.
-trap 'kill $DEV 2>/dev/null; wait $DEV 2>/dev/null || true' EXIT
-for _ in $(seq 1 180); do grep -q "Runnel is up" "$WORK/dev.log" && break; sleep 1; done
-grep -q "Runnel is up" "$WORK/dev.log" || { log "cluster did not start: $WORK/dev.log"; exit 1; }
+. bench/dev-cluster.sh
+start_dev_cluster
 
 log "creating a topic with $PARTITIONS partitions"
 start=$(date +%s.%N)
@@ -40,12 +33,4 @@ done
 if [ -n "$led" ]; then echo "all $PARTITIONS partitions led after ${led%.*} s"; else echo "NOT all partitions led within $TIMEOUT s"; fi
 
 sleep "$SETTLE_SECONDS"
-brokers=$(pgrep -f "dev.runnel.cli.Main server" | tr '\n' ' ')
-hz=$(getconf CLK_TCK)
-j0=0; for p in $brokers; do j0=$((j0 + $(awk '{print $14+$15}' /proc/$p/stat))); done
-sleep "$IDLE_SECONDS"
-j1=0; for p in $brokers; do j1=$((j1 + $(awk '{print $14+$15}' /proc/$p/stat))); done
-echo "idle CPU of the cluster: $(echo "scale=2; ($j1 - $j0) / $hz / $IDLE_SECONDS" | bc) cores over $IDLE_SECONDS s"
-for p in $brokers; do
-  echo "broker pid $p: RSS $(awk '/VmRSS/{printf "%d", $2/1024}' /proc/$p/status) MB, threads $(ls /proc/$p/task | wc -l)"
-done
+report_idle_cost "$IDLE_SECONDS"

@@ -1,0 +1,29 @@
+# Shared by bench/many-partitions.sh and bench/many-topics.sh (source it after setting WORK and
+# cd-ing to the checkout): a 3-broker `bin/runnel dev` on base port 29292, and what an idle
+# cluster costs.
+BS="127.0.0.1:29292,127.0.0.1:29392,127.0.0.1:29492"
+log() { echo "[$(date +%T)] $*" >&2; }
+
+# Starts the cluster in the background, stopped when the calling script exits; waits until up.
+start_dev_cluster() {
+  bin/runnel dev --brokers 3 --data-dir "$WORK/data" --base-port 29292 > "$WORK/dev.log" 2>&1 &
+  DEV=$!
+  # TERM, not INT: a background job of a non-interactive shell starts with SIGINT ignored.
+  trap 'kill $DEV 2>/dev/null; wait $DEV 2>/dev/null || true' EXIT
+  for _ in $(seq 1 300); do grep -q "Runnel is up" "$WORK/dev.log" && break; sleep 1; done
+  grep -q "Runnel is up" "$WORK/dev.log" || { log "cluster did not start: $WORK/dev.log"; exit 1; }
+}
+
+# Prints the CPU the brokers use over $1 seconds, then each broker's RSS and threads.
+report_idle_cost() {
+  local seconds=$1 brokers hz j0=0 j1=0 p
+  brokers=$(pgrep -f "dev.runnel.cli.Main server" | tr '\n' ' ')
+  hz=$(getconf CLK_TCK)
+  for p in $brokers; do j0=$((j0 + $(awk '{print $14+$15}' /proc/$p/stat))); done
+  sleep "$seconds"
+  for p in $brokers; do j1=$((j1 + $(awk '{print $14+$15}' /proc/$p/stat))); done
+  echo "idle CPU of the cluster: $(echo "scale=2; ($j1 - $j0) / $hz / $seconds" | bc) cores over $seconds s"
+  for p in $brokers; do
+    echo "broker pid $p: RSS $(awk '/VmRSS/{printf "%d", $2/1024}' /proc/$p/status) MB, threads $(ls /proc/$p/task | wc -l)"
+  done
+}
