@@ -11,30 +11,77 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.api.AsyncApi;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Proposes commands to the metadata group from any broker (member of the group or not). Ratis
  * follows leader changes; retries are bounded so a request without a quorum fails rather than hangs.
+ *
+ * <p>A Ratis client sends its requests in order through one sliding window, and the first request
+ * that fails for good (retries used up, say while no quorum exists yet) fails the window for good
+ * too: every later request fails at once with "is closed". A broker started more than a few
+ * seconds before the others could then never register. After a failed request the client is
+ * replaced, so the next one starts afresh.
  */
 public final class MetadataClient implements Closeable {
-  private final RaftClient client;
+  private static final Logger LOG = LoggerFactory.getLogger(MetadataClient.class);
+
+  private final Supplier<RaftClient> factory;
+  private volatile RaftClient client;
+  private boolean closed;
 
   public MetadataClient(RaftGroup metadataGroup, RaftProperties props) {
-    this.client = RaftClient.newBuilder().setRaftGroup(metadataGroup).setProperties(props)
+    this.factory = () -> RaftClient.newBuilder().setRaftGroup(metadataGroup).setProperties(props)
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
             20, TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
         .build();
+    this.client = factory.get();
+  }
+
+  /** Sends through the current client, replacing it if the request fails (see the class note). */
+  private CompletableFuture<RaftClientReply> send(
+      Function<AsyncApi, CompletableFuture<RaftClientReply>> request) {
+    RaftClient c = client;
+    return request.apply(c.async()).whenComplete((r, t) -> {
+      if (t != null) {
+        replace(c, t);
+      }
+    });
+  }
+
+  private void replace(RaftClient failed, Throwable cause) {
+    synchronized (this) {
+      if (closed || client != failed) {
+        return;  // already replaced after another failed request
+      }
+      client = factory.get();
+    }
+    LOG.debug("Metadata client replaced after a failed request: {}", cause.toString());
+    // Not on this thread: it may be one of the failed client's own.
+    CompletableFuture.runAsync(() -> closeQuietly(failed));
+  }
+
+  private static void closeQuietly(RaftClient c) {
+    try {
+      c.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("Closing a replaced metadata client failed", e);
+    }
   }
 
   /** Proposes a command; rejections come back as a {@link ServiceException}. */
   public CompletableFuture<MetadataReply> submit(MetadataCommand cmd) {
-    return client.async().send(RaftMessages.of(cmd)).thenApply(MetadataClient::parse)
+    return send(a -> a.send(RaftMessages.of(cmd))).thenApply(MetadataClient::parse)
         .exceptionally(t -> {
           throw unavailable(t);
         });
@@ -45,7 +92,7 @@ public final class MetadataClient implements Closeable {
 
   /** Proposes a command; completes with its reply and commit index (for read-your-writes). */
   public CompletableFuture<Committed> submitCommitted(MetadataCommand cmd) {
-    return client.async().send(RaftMessages.of(cmd))
+    return send(a -> a.send(RaftMessages.of(cmd)))
         .thenApply(r -> new Committed(parse(r), r.getLogIndex()))
         .exceptionally(t -> {
           throw unavailable(t);
@@ -54,7 +101,7 @@ public final class MetadataClient implements Closeable {
 
   /** Proposes a command and completes with the log index it was committed at. */
   public CompletableFuture<Long> submitForIndex(MetadataCommand cmd) {
-    return client.async().send(RaftMessages.of(cmd)).thenApply(r -> {
+    return send(a -> a.send(RaftMessages.of(cmd))).thenApply(r -> {
       parse(r);
       return r.getLogIndex();
     }).exceptionally(t -> {
@@ -64,7 +111,7 @@ public final class MetadataClient implements Closeable {
 
   /** Reads the whole metadata state from the group (linearizable). */
   public CompletableFuture<MetadataSnapshot> readState() {
-    return client.async().sendReadOnly(RaftMessages.of(MetadataCommand.getDefaultInstance()))
+    return send(a -> a.sendReadOnly(RaftMessages.of(MetadataCommand.getDefaultInstance())))
         .thenApply(r -> {
           try {
             return MetadataSnapshot.parseFrom(RaftMessages.buffer(r.getMessage()));
@@ -102,6 +149,11 @@ public final class MetadataClient implements Closeable {
 
   @Override
   public void close() throws IOException {
-    client.close();
+    RaftClient c;
+    synchronized (this) {
+      closed = true;
+      c = client;
+    }
+    c.close();
   }
 }
