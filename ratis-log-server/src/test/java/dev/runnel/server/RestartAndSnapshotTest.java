@@ -50,6 +50,55 @@ class RestartAndSnapshotTest {
     }
   }
 
+  /**
+   * Ratis replays its log from the latest snapshot and keeps what it reads back on the heap until a
+   * new segment is rolled; with checkpoints thousands of entries apart, a restart after a benchmark
+   * ran brokers out of memory. A replica reopened ahead of its last checkpoint makes a new one at
+   * what its store holds, so Ratis starts from there.
+   */
+  @Test
+  void reopenedReplicaSnapshotsWhatItsStoreHolds() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start(1, dir)) {
+      TopicDescription t;
+      try (TestClient c = new TestClient(cluster.bootstrap())) {
+        t = ClusterFixture.createTopic(c, "t", 1, 1);
+      }
+      produce(cluster, "t", 0, 40, "before");
+      long applied = store(cluster, t).applied().index();
+      Path sm = cluster.dataDir(0).resolve("raft").resolve(t.getPartitions(0).getRaftGroupId())
+          .resolve("sm");
+      assertTrue(latestCheckpointIndex(sm) < applied, "no checkpoint yet at the default threshold");
+
+      cluster.stopBroker(0);
+      cluster.startBroker(0);
+      cluster.awaitReady(java.time.Duration.ofSeconds(30));
+      assertEquals(applied, latestCheckpointIndex(sm), "checkpoint at the store's applied index");
+      assertEquals(applied, store(cluster, t).applied().index());
+      assertEquals(40 * 2, ClusterFixture.produce(cluster, "t", 0,
+          Batches.values("after").toByteString()).getBaseOffset());
+      try (TestClient c = new TestClient(cluster.bootstrap())) {
+        assertEquals(41, ClusterFixture.readAllSettled(c, "t", 0).size());
+      }
+    }
+  }
+
+  private static PartitionStore store(LocalCluster cluster, TopicDescription t) {
+    return ClusterFixture.localStore(cluster.broker(0).orElseThrow(), t, 0).orElseThrow();
+  }
+
+  /** The index of the newest complete checkpoint in a state-machine directory, or -1. */
+  private static long latestCheckpointIndex(Path sm) throws Exception {
+    if (!Files.isDirectory(sm)) {
+      return -1;
+    }
+    try (Stream<Path> s = Files.list(sm)) {
+      return s.filter(p -> p.getFileName().toString().startsWith("checkpoint.")
+              && Files.exists(p.resolve("CHECKPOINT_COMPLETE")))
+          .mapToLong(p -> Long.parseLong(p.getFileName().toString().replaceAll(".*_", "")))
+          .max().orElse(-1);
+    }
+  }
+
   @Test
   void laggingFollowerCatchesUpBySnapshotInstall() throws Exception {
     Map<String, String> small = Map.of("raft.snapshot.threshold.entries", "16",

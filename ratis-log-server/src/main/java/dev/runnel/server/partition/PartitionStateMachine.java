@@ -164,6 +164,7 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
       s = opener.open(dbDir);
     }
     prepare(s);
+    checkpointIfBehind(s);
     store = s;
     // Ratis resumes applying after the snapshot index it gets from getLatestSnapshot(); entries up
     // to the store's own applied index are then skipped in applyTransaction.
@@ -171,6 +172,41 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
         : TermIndex.valueOf(latestCheckpoint.term(), latestCheckpoint.index()));
     events.onOpened(this);
     appendSignal.signal();
+  }
+
+  /**
+   * Makes what the store holds the latest snapshot when it is ahead of the last checkpoint, as it
+   * is after most restarts (checkpoints come every {@code raft.snapshot.threshold.entries}), so
+   * that Ratis replays only the entries the store lacks. Ratis replays its log from the snapshot
+   * index, and 3.3 keeps every entry it reads back in its segment cache until the log rolls a new
+   * segment (the cache may only evict below the index the log was opened at): a replay of the
+   * thousands of entries a busy group has between checkpoints held them all on the heap, and
+   * brokers restarted after a benchmark ran out of their 512 MiB in seconds (performance.md,
+   * "Restart"). What is replayed now is what the store lost with its memtables, which the
+   * broker's write-buffer budget bounds. The checkpoint is hard links to files the store already
+   * has (a reopened store's memtables are empty, the WAL being off), so this costs milliseconds.
+   */
+  private void checkpointIfBehind(PartitionStore s) {
+    AppliedIndex applied = s.applied();
+    if (applied.index() < 0
+        || (latestCheckpoint != null && latestCheckpoint.index() >= applied.index())) {
+      return;
+    }
+    Written written;
+    try {
+      written = write(s, smDir, applied, latestCheckpoint);
+    } catch (IOException | RuntimeException e) {
+      // Not needed for correctness (a longer replay, as before), and a full disk must not keep the
+      // replica from opening; an incomplete checkpoint is never taken for one (Checkpoints).
+      LOG.warn("{}: could not checkpoint the store at {} on open; Ratis replays from {}: {}",
+          getGroupId(), applied, latestCheckpoint == null ? "the log's start"
+              : latestCheckpoint.index(), e.toString());
+      return;
+    }
+    LOG.info("{}: checkpoint at the store's applied {} on open (last was {})", getGroupId(), applied,
+        latestCheckpoint == null ? "none" : latestCheckpoint.index());
+    latestCheckpoint = written.checkpoint();
+    latestSnapshot = written.info();
   }
 
   /** A hint: partitions the metadata does not know yet are prepared at their first append. */
