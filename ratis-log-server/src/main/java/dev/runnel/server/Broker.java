@@ -29,6 +29,7 @@ import dev.runnel.server.raft.GroupIds;
 import dev.runnel.server.raft.RatisMeters;
 import dev.runnel.server.raft.RaftHost;
 import dev.runnel.server.raft.RaftSettings;
+import dev.runnel.server.raft.SnapshotPolicy;
 import dev.runnel.server.service.AdminHandler;
 import dev.runnel.server.service.ClusterInfoHandler;
 import dev.runnel.server.service.FetchHandler;
@@ -164,13 +165,14 @@ public final class Broker implements AutoCloseable {
       }
     };
     MetadataStateMachine metadataSm = new MetadataStateMachine(state, metadataEvents,
-        config.sessionTimeout().toMillis());
+        config.sessionTimeout().toMillis(), config.raftSnapshotThresholdEntries());
+    SnapshotPolicy snapshots = RaftSettings.snapshotPolicy(config);
     boolean recover = Files.isDirectory(raftDir.resolve(GroupIds.METADATA.getUuid().toString()));
     CheckpointWriter checkpoints = new CheckpointWriter(CheckpointWriter.DEFAULT_THREADS);
     closeables.add(0, checkpoints);
     raft = new RaftHost(self, props,
         gid -> GroupIds.isMetadata(gid) ? metadataSm : new PartitionStateMachine(opener, replicas,
-            state::partitionsOfGroup, checkpoints),
+            state::partitionsOfGroup, checkpoints, snapshots),
         member ? metadataGroup : null, recover);
     raft.start();
     closeables.add(0, raft);

@@ -99,6 +99,41 @@ class RestartAndSnapshotTest {
     }
   }
 
+  /** Large entries reach the byte threshold long before the entry threshold; the log is purged. */
+  @Test
+  void snapshotsByBytesKeepTheRaftLogShort() throws Exception {
+    Map<String, String> settings = Map.of("raft.snapshot.threshold.bytes", "1MiB",
+        "raft.log.segment.bytes", "1048576", "max.batch.bytes", "262144",
+        "raft.log.write.buffer.bytes", "393216", "max.record.bytes", "100000");
+    try (LocalCluster cluster = LocalCluster.start(1, dir, settings)) {
+      TopicDescription t;
+      try (TestClient c = new TestClient(cluster.bootstrap())) {
+        t = ClusterFixture.createTopic(c, "t", 1, 1);
+      }
+      // 60 entries of ~100 KB: 6 MB, far below 4,096 entries.
+      produce(cluster, "t", 0, 60, "x".repeat(50_000));
+      Path group = cluster.dataDir(0).resolve("raft").resolve(t.getPartitions(0).getRaftGroupId());
+      LocalCluster.waitFor(java.time.Duration.ofSeconds(30), "a snapshot and a purged log",
+          () -> {
+            try {
+              return latestCheckpointIndex(group.resolve("sm")) > 0
+                  && firstLogIndex(group.resolve("current")) > 0;
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
+      long logBytes;
+      try (Stream<Path> s = Files.list(group.resolve("current"))) {
+        logBytes = s.filter(p -> p.getFileName().toString().startsWith("log_"))
+            .mapToLong(p -> p.toFile().length()).sum();
+      }
+      assertTrue(logBytes < 4 << 20, "Raft log kept: " + logBytes + " bytes");
+      try (TestClient c = new TestClient(cluster.bootstrap())) {
+        assertEquals(60, ClusterFixture.readAllSettled(c, "t", 0).size());
+      }
+    }
+  }
+
   @Test
   void laggingFollowerCatchesUpBySnapshotInstall() throws Exception {
     Map<String, String> small = Map.of("raft.snapshot.threshold.entries", "16",

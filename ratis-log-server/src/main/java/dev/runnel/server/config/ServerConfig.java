@@ -283,6 +283,10 @@ public final class ServerConfig {
     return get(RAFT_SNAPSHOT_ENTRIES);
   }
 
+  public long raftSnapshotThresholdBytes() {
+    return get(RAFT_SNAPSHOT_BYTES);
+  }
+
   public long blockCacheBytes() {
     return get(BLOCK_CACHE_BYTES);
   }

@@ -178,7 +178,12 @@ public final class ServerConfigKeys {
       "raft.snapshot.threshold.entries", LONG, 4096L, Validators.between(16L, 100_000_000L),
       "Raft entries applied between two automatic snapshots of a Raft group. A snapshot is a "
           + "RocksDB checkpoint (hard links); the Raft log is purged behind it, so this bounds "
-          + "how much log a group keeps and how much a restart replays.");
+          + "how much log a group keeps (see also raft.snapshot.threshold.bytes).");
+  public static final ConfigKey<Long> RAFT_SNAPSHOT_BYTES = define(
+      "raft.snapshot.threshold.bytes", BYTES_LONG, 128L * MIB, Validators.bytesBetween(MIB, 1L << 40),
+      "Bytes of Raft entries applied between two automatic snapshots of a partition group, "
+          + "whichever of this and raft.snapshot.threshold.entries comes first. Bounds the Raft log "
+          + "a group replica keeps on disk (about this plus one segment) whatever the entry size.");
 
   // Storage.
 

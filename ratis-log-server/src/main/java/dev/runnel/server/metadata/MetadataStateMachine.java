@@ -58,13 +58,21 @@ public final class MetadataStateMachine extends LifecycleStateMachine {
         }
       };
 
+  private final long snapshotEveryEntries;
   private final ClusterState state;
   private final Events events;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
 
   private final long sessionTimeoutMs;
 
-  public MetadataStateMachine(ClusterState state, Events events, long sessionTimeoutMs) {
+  /**
+   * @param snapshotEveryEntries applied entries between two snapshots (Ratis asks more often, see
+   *     {@link dev.runnel.server.raft.SnapshotPolicy}; metadata entries are small, so only the
+   *     count matters)
+   */
+  public MetadataStateMachine(ClusterState state, Events events, long sessionTimeoutMs,
+      long snapshotEveryEntries) {
+    this.snapshotEveryEntries = snapshotEveryEntries;
     this.state = state;
     this.sessionTimeoutMs = sessionTimeoutMs;
     this.events = events;
@@ -143,7 +151,8 @@ public final class MetadataStateMachine extends LifecycleStateMachine {
     // The snapshot covers every applied entry, including conf entries that did not change state.
     long index = last == null ? s.getAppliedIndex() : last.getIndex();
     long term = last == null ? s.getAppliedTerm() : last.getTerm();
-    if (index < 0) {
+    SnapshotInfo latest = storage.getLatestSnapshot();
+    if (index < 0 || (latest != null && index - latest.getIndex() < snapshotEveryEntries)) {
       return -1;
     }
     File target = storage.getSnapshotFile(term, index);

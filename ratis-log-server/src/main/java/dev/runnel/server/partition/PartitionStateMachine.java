@@ -11,6 +11,7 @@ import dev.runnel.server.common.PartitionKeys;
 import dev.runnel.server.raft.GroupIds;
 import dev.runnel.server.raft.LifecycleStateMachine;
 import dev.runnel.server.raft.RaftMessages;
+import dev.runnel.server.raft.SnapshotPolicy;
 import dev.runnel.server.record.BatchHeaders;
 import dev.runnel.server.storage.PartitionStore;
 import dev.runnel.server.storage.PartitionStore.BatchAppend;
@@ -77,6 +78,9 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
   private final Events events;
   private final CheckpointWriter checkpoints;
   private final Function<String, List<PartitionId>> partitionsOfGroup;
+  private final SnapshotPolicy snapshotPolicy;
+  /** Bytes of entries applied since the latest checkpoint started; apply thread only. */
+  private long bytesSinceCheckpoint;
   private final AppendSignal appendSignal = new AppendSignal();
   private volatile PartitionStore store;
   private volatile Path smDir;
@@ -93,9 +97,12 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
    * @param partitionsOfGroup the partitions the metadata places in a Raft group (by group id), as
    *     far as this broker knows them yet: their storage is prepared when the replica opens
    * @param checkpoints where snapshots are written, off the apply thread
+   * @param snapshotPolicy when a snapshot is due (Ratis asks every few entries)
    */
   public PartitionStateMachine(StoreOpener opener, Events events,
-      Function<String, List<PartitionId>> partitionsOfGroup, CheckpointWriter checkpoints) {
+      Function<String, List<PartitionId>> partitionsOfGroup, CheckpointWriter checkpoints,
+      SnapshotPolicy snapshotPolicy) {
+    this.snapshotPolicy = snapshotPolicy;
     this.opener = opener;
     this.events = events;
     this.checkpoints = checkpoints;
@@ -165,6 +172,7 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
     }
     prepare(s);
     checkpointIfBehind(s);
+    bytesSinceCheckpoint = 0;  // what lies past the checkpoint is not counted: at most a crash's loss
     store = s;
     // Ratis resumes applying after the snapshot index it gets from getLatestSnapshot(); entries up
     // to the store's own applied index are then skipped in applyTransaction.
@@ -181,8 +189,8 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
    * index, and 3.3 keeps every entry it reads back in its segment cache until the log rolls a new
    * segment (the cache may only evict below the index the log was opened at): a replay of the
    * thousands of entries a busy group has between checkpoints held them all on the heap, and
-   * brokers restarted after a benchmark ran out of their 512 MiB in seconds (performance.md,
-   * "Restart"). What is replayed now is what the store lost with its memtables, which the
+   * brokers restarted after a benchmark ran out of their 512 MiB in seconds (reliability.md,
+   * Findings). What is replayed now is what the store lost with its memtables, which the
    * broker's write-buffer budget bounds. The checkpoint is hard links to files the store already
    * has (a reopened store's memtables are empty, the WAL being off), so this costs milliseconds.
    */
@@ -274,6 +282,7 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
     AppliedIndex at = new AppliedIndex(entry.getTerm(), entry.getIndex());
+    bytesSinceCheckpoint += entry.getSerializedSize();
     PartitionStore s = store;
     if (s == null) {
       throw new IllegalStateException(getGroupId() + ": apply while the store is closed");
@@ -392,12 +401,17 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
         || (latestCheckpoint != null && latestCheckpoint.index() >= applied.index())) {
       return latestCheckpoint == null ? -1 : latestCheckpoint.index();
     }
+    long entriesSince = applied.index() - (latestCheckpoint == null ? -1 : latestCheckpoint.index());
+    if (!snapshotPolicy.due(entriesSince, bytesSinceCheckpoint)) {
+      return -1;  // Ratis asks again after a few more entries
+    }
     Path sm = smDir;
     Checkpoints.Checkpoint keep = latestCheckpoint;
     synchronized (checkpointLock) {
       if (store != s) {
         return -1; // closed meanwhile: the task would only find the store closed
       }
+      bytesSinceCheckpoint = 0;
       pendingCheckpoint = checkpoints.start(() -> {
         try {
           return write(s, sm, applied, keep);

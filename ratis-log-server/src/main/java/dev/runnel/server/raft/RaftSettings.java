@@ -76,14 +76,18 @@ public final class RaftSettings {
 
     // The state machine keeps its own durable copy; snapshots let Ratis purge its log behind it.
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
-    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, c.raftSnapshotThresholdEntries());
+    // Ratis counts entries only; it asks this often and the state machines apply SnapshotPolicy.
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p,
+        Math.min(SnapshotPolicy.RATIS_CHECK_ENTRIES, c.raftSnapshotThresholdEntries()));
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 1);
     // A removed group's directory is deleted; a snapshot just before that is wasted work.
     RaftServerConfigKeys.Snapshot.setTriggerWhenRemoveEnabled(p, false);
     // Purge up to the snapshot even if a follower is behind: it catches up by snapshot install,
     // so a dead replica cannot make the leader's disk grow without bound.
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
-    RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, c.raftSnapshotThresholdEntries()));
+    // Snapshots are at least RATIS_CHECK_ENTRIES apart; purge behind each one (a larger gap would
+    // keep up to gap x entry size of log, which is what the byte threshold bounds).
+    RaftServerConfigKeys.Log.setPurgeGap(p, SnapshotPolicy.RATIS_CHECK_ENTRIES);
     return p;
   }
 
@@ -100,6 +104,11 @@ public final class RaftSettings {
   /** The largest Raft entry a broker writes or accepts. */
   public static SizeInBytes maxEntrySize(ServerConfig c) {
     return SizeInBytes.valueOf((long) c.maxBatchBytes() + ServerConfigKeys.RAFT_ENTRY_OVERHEAD_BYTES);
+  }
+
+  /** The snapshot policy the state machines apply (Ratis only asks, see {@link SnapshotPolicy}). */
+  public static SnapshotPolicy snapshotPolicy(ServerConfig c) {
+    return new SnapshotPolicy(c.raftSnapshotThresholdEntries(), c.raftSnapshotThresholdBytes());
   }
 
   private static TimeDuration ms(long millis) {

@@ -126,6 +126,7 @@ class ServerConfigTest {
       "raft.log.write.buffer.bytes | 1GiB | is out of range (64 KiB..256 MiB)",
       "raft.log.sync.max.entries | 0 | is out of range (1..4096)",
       "raft.snapshot.threshold.entries | 15 | is out of range (16..100000000)",
+      "raft.snapshot.threshold.bytes | 1000KiB | is out of range (1 MiB..1024 GiB)",
       "storage.block.cache.bytes | 0 | is out of range (1 MiB..1024 GiB)",
       "storage.write.buffer.total.bytes | 99999999999999999999 | is not a byte count",
       "storage.background.jobs | 65 | is out of range (1..64)",
