@@ -102,10 +102,8 @@ class RestartAndSnapshotTest {
   /** Large entries reach the byte threshold long before the entry threshold; the log is purged. */
   @Test
   void snapshotsByBytesKeepTheRaftLogShort() throws Exception {
-    Map<String, String> settings = Map.of("raft.snapshot.threshold.bytes", "1MiB",
-        "raft.log.segment.bytes", "1048576", "max.batch.bytes", "262144",
-        "raft.log.write.buffer.bytes", "393216", "max.record.bytes", "100000");
-    try (LocalCluster cluster = LocalCluster.start(1, dir, settings)) {
+    try (LocalCluster cluster = LocalCluster.start(1, dir,
+        smallRaftLog("raft.snapshot.threshold.bytes", "1MiB"))) {
       TopicDescription t;
       try (TestClient c = new TestClient(cluster.bootstrap())) {
         t = ClusterFixture.createTopic(c, "t", 1, 1);
@@ -136,10 +134,8 @@ class RestartAndSnapshotTest {
 
   @Test
   void laggingFollowerCatchesUpBySnapshotInstall() throws Exception {
-    Map<String, String> small = Map.of("raft.snapshot.threshold.entries", "16",
-        "raft.log.segment.bytes", "1048576", "max.batch.bytes", "262144",
-        "raft.log.write.buffer.bytes", "393216", "max.record.bytes", "100000");
-    try (LocalCluster cluster = LocalCluster.start(3, dir, small)) {
+    try (LocalCluster cluster = LocalCluster.start(3, dir,
+        smallRaftLog("raft.snapshot.threshold.entries", "16"))) {
       TopicDescription t;
       try (TestClient c = new TestClient(cluster.bootstrap().split(",")[0])) {
         t = ClusterFixture.createTopic(c, "snap", 1, 3);
@@ -157,6 +153,12 @@ class RestartAndSnapshotTest {
       PartitionStore s = ClusterFixture.localStore(cluster.broker(follower).orElseThrow(), t, 0).orElseThrow();
       assertEquals(400 * 2, s.offsets(ClusterFixture.partitionId(t, 0)).nextOffset());
     }
+  }
+
+  /** 1 MiB Raft log segments (and entries to fit), so a few MB of writes span several. */
+  private static Map<String, String> smallRaftLog(String key, String value) {
+    return Map.of(key, value, "raft.log.segment.bytes", "1048576", "max.batch.bytes", "262144",
+        "raft.log.write.buffer.bytes", "393216", "max.record.bytes", "100000");
   }
 
   private static void produce(LocalCluster cluster, String topic, int partition, int batches, String value) {
