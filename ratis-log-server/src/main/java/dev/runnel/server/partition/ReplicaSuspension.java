@@ -122,10 +122,10 @@ public final class ReplicaSuspension {
   /**
    * Restarts the replicas stopped here; returns how many restarted. One that is running again or
    * was removed meanwhile (e.g. its topic was deleted) is forgotten; one that fails to restart
-   * stays stopped and is tried again on the next call. Calls are serialised: the broker's disk
-   * watch calls this every few seconds, and a second caller's restart of the same group would
-   * fail against the first's member starting and, finding it running, forget the group (CI: the
-   * test's own restart and the disk watch's raced, and a failed start was taken for a restart).
+   * stays stopped and is tried again on the next call. Calls are serialised: a second caller's
+   * restart of the same group would fail against the first's member starting and, finding it
+   * running, forget the group (CI: a test's own call raced the disk watch's periodic one, and a
+   * failed start was taken for a restart; the disk watch alone calls under its own lock).
    */
   public synchronized int restartAll() {
     int n = 0;
