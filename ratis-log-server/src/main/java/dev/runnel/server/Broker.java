@@ -47,6 +47,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -168,7 +169,10 @@ public final class Broker implements AutoCloseable {
         config.sessionTimeout().toMillis(), config.raftSnapshotThresholdEntries());
     SnapshotPolicy snapshots = RaftSettings.snapshotPolicy(config);
     boolean recover = Files.isDirectory(raftDir.resolve(GroupIds.METADATA.getUuid().toString()));
-    CheckpointWriter checkpoints = new CheckpointWriter(CheckpointWriter.DEFAULT_THREADS);
+    CheckpointWriter checkpoints = new CheckpointWriter(CheckpointWriter.DEFAULT_THREADS,
+        Timer.builder("runnel.checkpoint.duration")
+            .description("Time to write one partition group's checkpoint (a Raft snapshot)")
+            .register(meters));
     closeables.add(0, checkpoints);
     raft = new RaftHost(self, props,
         gid -> GroupIds.isMetadata(gid) ? metadataSm : new PartitionStateMachine(opener, replicas,

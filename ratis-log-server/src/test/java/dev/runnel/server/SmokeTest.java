@@ -48,6 +48,7 @@ class SmokeTest {
       assertTrue(metrics.contains("runnel_produce_records_total 2.0"), metrics);
       assertTrue(metrics.contains("runnel_produce_latency_seconds_count"), metrics);
       assertTrue(metrics.contains("runnel_fetch_bytes_total"), metrics);
+      assertTrue(metrics.contains("runnel_checkpoint_duration_seconds_count"), metrics);
       // Ratis's own metrics, through RatisMeters: the partition group's log and the write timer.
       assertTrue(metrics.contains("ratis_log_worker_stateMachineLogEntryCount{member=\"0@group-"), metrics);
       assertTrue(metrics.contains("ratis_server_clientWriteRequest_seconds_count{member=\"0@group-"), metrics);

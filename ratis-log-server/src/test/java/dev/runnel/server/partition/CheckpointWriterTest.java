@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class CheckpointWriterTest {
+  private final Timer timer = new SimpleMeterRegistry().timer("runnel.checkpoint.duration");
 
   private static void await(CountDownLatch latch) throws InterruptedException {
     assertTrue(latch.await(10, TimeUnit.SECONDS), "timed out");
@@ -28,7 +31,7 @@ class CheckpointWriterTest {
 
   @Test
   void aTaskRunsOffTheCallersThreadAndGivesItsResultOrFailure() throws Exception {
-    try (CheckpointWriter writer = new CheckpointWriter(1)) {
+    try (CheckpointWriter writer = new CheckpointWriter(1, timer)) {
       final Thread caller = Thread.currentThread();
       final CheckpointWriter.Task<Boolean> ran = writer.start(() -> Thread.currentThread() != caller);
       final CheckpointWriter.Task<Object> failed = writer.start(() -> {
@@ -38,12 +41,13 @@ class CheckpointWriterTest {
       awaitDone(failed);
       assertTrue(ran.outcome());
       assertEquals("disk gone", assertThrows(IOException.class, failed::outcome).getMessage());
+      assertEquals(2, timer.count(), "both timed, the failed one too");
     }
   }
 
   @Test
   void aQueuedTaskCancelledByItsOwnerNeverRuns() throws Exception {
-    try (CheckpointWriter writer = new CheckpointWriter(1)) {
+    try (CheckpointWriter writer = new CheckpointWriter(1, timer)) {
       final CountDownLatch started = new CountDownLatch(1);
       final CountDownLatch release = new CountDownLatch(1);
       final CheckpointWriter.Task<String> blocker = writer.start(() -> {
@@ -75,7 +79,7 @@ class CheckpointWriterTest {
 
   @Test
   void cancellingARunningTaskWaitsForItsEnd() throws Exception {
-    try (CheckpointWriter writer = new CheckpointWriter(1)) {
+    try (CheckpointWriter writer = new CheckpointWriter(1, timer)) {
       final CountDownLatch started = new CountDownLatch(1);
       final AtomicBoolean finished = new AtomicBoolean();
       final CheckpointWriter.Task<String> task = writer.start(() -> {
@@ -93,12 +97,12 @@ class CheckpointWriterTest {
 
   @Test
   void aClosedWriterFailsNewTasksAndRejectsBadSizes() throws Exception {
-    final CheckpointWriter writer = new CheckpointWriter(1);
+    final CheckpointWriter writer = new CheckpointWriter(1, timer);
     writer.close();
     final CheckpointWriter.Task<String> task = writer.start(() -> "never");
     assertTrue(task.isDone());
     assertTrue(assertThrows(IllegalStateException.class, task::outcome).getMessage()
         .contains("closed"));
-    assertThrows(IllegalArgumentException.class, () -> new CheckpointWriter(0));
+    assertThrows(IllegalArgumentException.class, () -> new CheckpointWriter(0, timer));
   }
 }
