@@ -2,6 +2,7 @@ package dev.runnel.server;
 
 import dev.runnel.proto.internal.BrokerRecord;
 import dev.runnel.proto.v1.LogServiceGrpc;
+import dev.runnel.server.config.ConfigException;
 import dev.runnel.server.config.QuorumMember;
 import dev.runnel.server.config.GroupReplicaCapacity;
 import dev.runnel.server.config.ServerConfig;
@@ -38,6 +39,7 @@ import dev.runnel.server.service.ProduceHandler;
 import dev.runnel.server.service.RetentionEnforcer;
 import dev.runnel.server.service.ServiceLimits;
 import dev.runnel.server.service.TopicDirectory;
+import dev.runnel.server.storage.DirectIoProbe;
 import dev.runnel.server.storage.DiskSpaceGuard;
 import dev.runnel.server.storage.StorageResources;
 import dev.runnel.server.storage.StoreOpener;
@@ -60,6 +62,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -349,14 +352,39 @@ public final class Broker implements AutoCloseable {
   }
 
   /** RocksDB resources shared by every partition store of this broker, closed after Ratis. */
-  private StoreOpener openStorage() {
+  private StoreOpener openStorage() throws IOException {
     StorageResources.Settings d = StorageResources.Settings.DEFAULTS;
+    boolean direct = directWrites();
     StorageResources storage = StorageResources.create(new StorageResources.Settings(
         config.blockCacheBytes(), config.writeBufferTotalBytes(), d.writeBufferBytesPerStore(),
-        config.storageBackgroundJobs(), d.maxOpenFilesPerStore(), d.maxProducersPerPartition()),
+        config.storageBackgroundJobs(), d.maxOpenFilesPerStore(), d.maxProducersPerPartition(),
+        direct),
         config.dataDir().toAbsolutePath().resolve("native"));
     closeables.add(storage);
+    Gauge.builder("runnel.storage.direct.writes", () -> direct ? 1 : 0)
+        .description("1 if RocksDB's flushes and compactions write with O_DIRECT (storage.direct.io)")
+        .register(meters);
     return dir -> dev.runnel.server.storage.RocksDbPartitionStore.open(dir, storage);
+  }
+
+  /** storage.direct.io resolved against what the data directory's file system takes. */
+  private boolean directWrites() throws IOException {
+    String mode = config.storageDirectIo();
+    if (mode.equals("off")) {
+      return false;
+    }
+    Path dir = config.dataDir().toAbsolutePath();
+    Optional<String> unsupported = DirectIoProbe.unsupportedReason(dir);
+    if (unsupported.isEmpty()) {
+      return true;
+    }
+    if (mode.equals("on")) {
+      throw new ConfigException(List.of("storage.direct.io is on, but the file system of " + dir
+          + " does not take O_DIRECT writes (" + unsupported.get() + "); set it to auto or off"));
+    }
+    LOG.warn("The file system of {} does not take O_DIRECT writes ({}): RocksDB flushes go through "
+        + "the page cache (storage.direct.io=auto)", dir, unsupported.get());
+    return false;
   }
 
   /** Where a broker's clients connect, for NOT_LEADER answers; just the id if it is unknown. */

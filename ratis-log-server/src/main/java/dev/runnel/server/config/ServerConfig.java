@@ -270,6 +270,11 @@ public final class ServerConfig {
     return get(STORAGE_VERIFY_ON_START);
   }
 
+  /** auto, on or off: see {@link ServerConfigKeys#STORAGE_DIRECT_IO}. */
+  public String storageDirectIo() {
+    return get(STORAGE_DIRECT_IO);
+  }
+
   /** Whether Ratis's metrics go to /metrics: see {@link ServerConfigKeys#METRICS_RATIS}. */
   public boolean ratisMetrics() {
     return get(METRICS_RATIS).equals("on");

@@ -198,6 +198,17 @@ public final class ServerConfigKeys {
       "storage.background.jobs", INT, 2, Validators.between(1, 64),
       "RocksDB flush and compaction threads shared by all partitions of this broker.");
 
+  public static final ConfigKey<String> STORAGE_DIRECT_IO = define(
+      "storage.direct.io", STRING, "auto",
+      Validators.of(v -> java.util.Set.of("auto", "on", "off").contains(v),
+          "must be auto, on or off", "auto, on or off"),
+      "Whether RocksDB's flushes and compactions write their files with O_DIRECT, past the page "
+          + "cache. The Raft log already holds every batch, so the store's files are a second copy "
+          + "written in the background; through the page cache that copy cost the brokers a quarter "
+          + "of their CPU under full load (docs/performance.md). Reads still go through the page "
+          + "cache. auto: on if the data directory's file system accepts O_DIRECT (checked at "
+          + "start), otherwise off with a warning; on: refuse to start without it; off: page cache.");
+
   public static final ConfigKey<Long> STORAGE_MIN_FREE_BYTES = define(
       "storage.min.free.bytes", BYTES_LONG, 512L * MIB, Validators.bytesBetween(0, 1024 * GIB),
       "When the data directory's file system has less than this free, the broker stops its "

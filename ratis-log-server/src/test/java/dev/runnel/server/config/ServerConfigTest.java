@@ -137,6 +137,7 @@ class ServerConfigTest {
       "controller.reconcile.interval.ms | 60001 | is out of range (10..60000)",
       "retention.check.interval.ms | 9 | is out of range (10..3600000)",
       "storage.verify.on.start | sometimes | must be always, after-crash or never",
+      "storage.direct.io | yes | must be auto, on or off",
       "metrics.ratis | true | must be on or off",
   })
   void everyValidatorRejectsBadValuesNamingTheKey(String key, String value, String expected) {

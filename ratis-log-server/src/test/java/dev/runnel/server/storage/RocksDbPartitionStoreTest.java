@@ -33,12 +33,21 @@ class RocksDbPartitionStoreTest extends PartitionStoreContractTest {
   private final Map<Integer, StorageResources> resources = new HashMap<>();
 
   static StorageResources.Settings settings(int maxProducers) {
-    return new StorageResources.Settings(8 * MIB, 16 * MIB, MIB, 2, 64, maxProducers);
+    return settings(maxProducers, false);
+  }
+
+  static StorageResources.Settings settings(int maxProducers, boolean directWrites) {
+    return new StorageResources.Settings(8 * MIB, 16 * MIB, MIB, 2, 64, maxProducers, directWrites);
+  }
+
+  /** Whether this run's stores flush with O_DIRECT ({@link RocksDbDirectWritesTest} says yes). */
+  boolean directWrites() {
+    return false;
   }
 
   StorageResources resources(int maxProducers) {
     return resources.computeIfAbsent(maxProducers,
-        m -> StorageResources.create(settings(m)));
+        m -> StorageResources.create(settings(m, directWrites())));
   }
 
   @Override
@@ -85,7 +94,7 @@ class RocksDbPartitionStoreTest extends PartitionStoreContractTest {
     final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     final Process child = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp",
         System.getProperty("java.class.path"), CrashingWriter.class.getName(), dir.toString(),
-        "50", "120").redirectErrorStream(true).start();
+        "50", "120", Boolean.toString(directWrites())).redirectErrorStream(true).start();
     final boolean exited = child.waitFor(60, TimeUnit.SECONDS);
     if (!exited) {
       child.destroyForcibly();
@@ -262,7 +271,7 @@ class RocksDbPartitionStoreTest extends PartitionStoreContractTest {
     final Path dir = newDir();
     // Own resources: a shared cache could still hold the intact blocks and serve them.
     final List<byte[]> written = new ArrayList<>();
-    try (StorageResources own = StorageResources.create(settings(10))) {
+    try (StorageResources own = StorageResources.create(settings(10, directWrites()))) {
       try (RocksDbPartitionStore s = RocksDbPartitionStore.open(dir, own)) {
         for (int i = 0; i < 200; i++) {
           final byte[] b = TestBatches.builder().records(4).valueBytes(1_000).seed(i).build();
@@ -284,7 +293,7 @@ class RocksDbPartitionStoreTest extends PartitionStoreContractTest {
         }
       }
     }
-    try (StorageResources own = StorageResources.create(settings(10))) {
+    try (StorageResources own = StorageResources.create(settings(10, directWrites()))) {
       final StorageException e = assertThrows(StorageException.class, () -> {
         try (RocksDbPartitionStore s = RocksDbPartitionStore.open(dir, own)) {
           // Every batch read so far must be exactly what was written.
@@ -307,7 +316,7 @@ class RocksDbPartitionStoreTest extends PartitionStoreContractTest {
   @Test
   void manyStoresShareResourcesAndReleaseEverything() throws IOException {
     final long fdsBefore = countEntries(Path.of("/proc/self/fd"));
-    final StorageResources shared = StorageResources.create(settings(10));
+    final StorageResources shared = StorageResources.create(settings(10, directWrites()));
     final long threadsWithNoStore = countEntries(Path.of("/proc/self/task"));
     final List<RocksDbPartitionStore> stores = new ArrayList<>();
     try {
@@ -364,11 +373,11 @@ class RocksDbPartitionStoreTest extends PartitionStoreContractTest {
   @Test
   void settingsAreValidated() {
     assertThrows(IllegalArgumentException.class,
-        () -> new StorageResources.Settings(8 * MIB, MIB, 2 * MIB, 2, 64, 10));
+        () -> new StorageResources.Settings(8 * MIB, MIB, 2 * MIB, 2, 64, 10, false));
     assertThrows(IllegalArgumentException.class,
-        () -> new StorageResources.Settings(8 * MIB, 16 * MIB, MIB, 0, 64, 10));
+        () -> new StorageResources.Settings(8 * MIB, 16 * MIB, MIB, 0, 64, 10, false));
     assertThrows(IllegalArgumentException.class,
-        () -> new StorageResources.Settings(8 * MIB, 16 * MIB, MIB, 2, 64, 0));
+        () -> new StorageResources.Settings(8 * MIB, 16 * MIB, MIB, 2, 64, 0, false));
   }
 
   static List<Path> listFiles(Path dir, String suffix) throws IOException {
