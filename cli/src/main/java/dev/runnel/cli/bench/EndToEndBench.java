@@ -68,11 +68,12 @@ final class EndToEndBench implements Callable<Integer> {
       consumer.subscribe(List.of(topic));
       // Join at the end of every partition before sending, so no record is missed or old.
       consumer.poll(Duration.ofSeconds(2));
+      StartGate gate = new StartGate(1);
       Thread sender = new Thread(new LoadProducer(pc, topic, numRecords, throughput, recordSize,
-          LoadProducer.Keys.NONE, Long.MAX_VALUE, true, new org.HdrHistogram.Recorder(3), new AtomicLong(),
+          LoadProducer.Keys.NONE, Long.MAX_VALUE, gate, true, new org.HdrHistogram.Recorder(3), new AtomicLong(),
           failure, 1), "bench-e2e-producer");
-      start = System.nanoTime();
       sender.start();
+      start = gate.openWhenReady();
       long lastRecord = System.nanoTime();
       while (received.get() < numRecords && failure.get() == null) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {

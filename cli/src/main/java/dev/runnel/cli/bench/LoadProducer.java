@@ -13,9 +13,10 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Recorder;
 
 /**
- * One benchmark producer: sends {@code count} records at a fixed rate (or as fast as it can) until
- * a deadline, recording each acknowledgement's latency from the record's intended send time (no
- * coordinated omission). With {@code stamp}, each value starts with that time (this JVM's
+ * One benchmark producer: sends {@code count} records at a fixed rate (or as fast as it can) for at
+ * most {@code runNanos}, recording each acknowledgement's latency from the record's intended send
+ * time (no coordinated omission). The schedule starts when the {@link StartGate} opens, after this
+ * producer has fetched the topic's metadata. With {@code stamp}, each value starts with that time (this JVM's
  * nanoTime), for end-to-end latency measured by a consumer in the same process.
  */
 final class LoadProducer implements Runnable {
@@ -28,7 +29,8 @@ final class LoadProducer implements Runnable {
   private final double rate;
   private final int recordSize;
   private final Keys keys;
-  private final long deadlineNanos;
+  private final long runNanos;
+  private final StartGate gate;
   private final boolean stamp;
   private final Recorder recorder;
   private final AtomicLong acked;
@@ -36,7 +38,7 @@ final class LoadProducer implements Runnable {
   private final long seed;
 
   LoadProducer(ProducerConfig config, String topic, long count, double rate, int recordSize, Keys keys,
-      long deadlineNanos, boolean stamp, Recorder recorder, AtomicLong acked, AtomicReference<Exception> failure,
+      long runNanos, StartGate gate, boolean stamp, Recorder recorder, AtomicLong acked, AtomicReference<Exception> failure,
       long seed) {
     this.config = config;
     this.topic = topic;
@@ -44,7 +46,8 @@ final class LoadProducer implements Runnable {
     this.rate = rate;
     this.recordSize = recordSize;
     this.keys = keys;
-    this.deadlineNanos = deadlineNanos;
+    this.runNanos = runNanos;
+    this.gate = gate;
     this.stamp = stamp;
     this.recorder = recorder;
     this.acked = acked;
@@ -57,9 +60,15 @@ final class LoadProducer implements Runnable {
     SplittableRandom random = new SplittableRandom(seed);
     byte[] shared = new byte[recordSize];
     random.nextBytes(shared);
+    boolean arrived = false;
     try (Producer<byte[], byte[]> producer = new RunnelProducer<>(config)) {
+      producer.partitionsFor(topic);
+      arrived = true;
+      gate.arrive();
+      gate.awaitOpen();
       long begin = System.nanoTime();
-      for (long i = 0; i < count && failure.get() == null && System.nanoTime() < deadlineNanos; i++) {
+      long deadline = runNanos > Long.MAX_VALUE - begin ? Long.MAX_VALUE : begin + runNanos;
+      for (long i = 0; i < count && failure.get() == null && System.nanoTime() < deadline; i++) {
         long intended = rate < 0 ? System.nanoTime() : begin + (long) (i * 1e9 / rate);
         long wait = intended - System.nanoTime();
         if (wait > 0) {
@@ -85,8 +94,15 @@ final class LoadProducer implements Runnable {
         });
       }
       producer.flush();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure.compareAndSet(null, e);
     } catch (Exception e) {
       failure.compareAndSet(null, e);
+    } finally {
+      if (!arrived) {
+        gate.arrive();
+      }
     }
   }
 }

@@ -72,15 +72,18 @@ final class ProduceBench implements Callable<Integer> {
     AtomicLong acked = new AtomicLong();
     AtomicReference<Exception> failure = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>();
-    long start = System.nanoTime();
+    StartGate gate = new StartGate(producers);
     for (int p = 0; p < producers; p++) {
       long count = numRecords / producers + (p < numRecords % producers ? 1 : 0);
       double rate = throughput < 0 ? -1 : (double) throughput / producers;
       int id = p;
-      Thread t = new Thread(() -> runProducer(bootstrap, id, count, rate, recorder, acked, failure), "bench-producer-" + p);
+      Thread t = new Thread(() -> runProducer(bootstrap, id, count, rate, gate, recorder, acked, failure),
+          "bench-producer-" + p);
       threads.add(t);
       t.start();
     }
+    // The clock starts once every producer has connected: records/s and latency cover sending only.
+    long start = gate.openWhenReady();
     long lastReport = start;
     long lastAcked = 0;
     while (threads.stream().anyMatch(Thread::isAlive)) {
@@ -109,14 +112,14 @@ final class ProduceBench implements Callable<Integer> {
     return Main.EXIT_OK;
   }
 
-  private void runProducer(String bootstrap, int id, long count, double rate, Recorder recorder,
+  private void runProducer(String bootstrap, int id, long count, double rate, StartGate gate, Recorder recorder,
       AtomicLong acked, AtomicReference<Exception> failure) {
     ProducerConfig config = ProducerConfig.builder().bootstrapServers(bootstrap)
         .acks(dev.runnel.cli.client.ProduceCommand.parseAcks(acks)).batchSize(batchSize)
         .linger(Duration.ofMillis(lingerMs)).compression(CompressionType.valueOf(compression.toUpperCase(Locale.ROOT)))
         .keySerializer(new ByteArraySerializer()).valueSerializer(new ByteArraySerializer()).build();
     new LoadProducer(config, topic, count, rate, recordSize,
-        LoadProducer.Keys.valueOf(keys.toUpperCase(Locale.ROOT).replace('-', '_')), Long.MAX_VALUE, false,
+        LoadProducer.Keys.valueOf(keys.toUpperCase(Locale.ROOT).replace('-', '_')), Long.MAX_VALUE, gate, false,
         recorder, acked, failure, id).run();
   }
 

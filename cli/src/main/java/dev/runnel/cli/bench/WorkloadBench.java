@@ -73,9 +73,8 @@ final class WorkloadBench implements Callable<Integer> {
     AtomicLong consumed = new AtomicLong();
     AtomicReference<Exception> failure = new AtomicReference<>();
     AtomicBoolean consuming = new AtomicBoolean(true);
-    long start = System.nanoTime();
-    long measureFrom = start + w.warmupSeconds() * 1_000_000_000L;
-    long end = measureFrom + w.durationSeconds() * 1_000_000_000L;
+    long runNanos = (w.warmupSeconds() + w.durationSeconds()) * 1_000_000_000L;
+    StartGate gate = new StartGate(w.topics() * w.producersPerTopic());
     List<Thread> producers = new ArrayList<>();
     List<Thread> consumers = new ArrayList<>();
     for (String topic : topics) {
@@ -85,12 +84,15 @@ final class WorkloadBench implements Callable<Integer> {
       }
       double rate = w.producerRate() < 0 ? -1 : (double) w.producerRate() / w.producersPerTopic();
       for (int p = 0; p < w.producersPerTopic(); p++) {
-        producers.add(new Thread(new LoadProducer(pc, topic, Long.MAX_VALUE, rate, w.messageSize(), w.keys(), end,
-            true, publish, acked, failure, p), "bench-producer-" + topic + "-" + p));
+        producers.add(new Thread(new LoadProducer(pc, topic, Long.MAX_VALUE, rate, w.messageSize(), w.keys(), runNanos,
+            gate, true, publish, acked, failure, p), "bench-producer-" + topic + "-" + p));
       }
     }
     consumers.forEach(Thread::start);
     producers.forEach(Thread::start);
+    // Warm-up and duration count from when every producer has connected.
+    long start = gate.openWhenReady();
+    long measureFrom = start + w.warmupSeconds() * 1_000_000_000L;
     Histogram publishTotal = new Histogram(3);
     Histogram e2eTotal = new Histogram(3);
     long measuredAcked = 0;
