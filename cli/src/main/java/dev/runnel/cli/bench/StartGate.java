@@ -4,7 +4,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Holds every benchmark producer at the start line until all of them are connected (they have the
- * topic's metadata), then lets them go at once and gives the run its start time. A fixed-rate run
+ * topic's metadata), then lets them go at once. A fixed-rate run
  * measures each record from its intended send time, so without the gate the client's bootstrap
  * (cluster metadata, a cold JVM's first connection) counted as latency for every record scheduled
  * during it: at 20,000 records/s half a second of bootstrap was 10,000 late records, enough to set
@@ -30,7 +30,7 @@ final class StartGate {
   }
 
   /**
-   * Waits for every producer to arrive, opens the gate and returns the start time (nanoTime).
+   * Waits for every producer to arrive, opens the gate and returns when it opened (nanoTime).
    * Bounded: a producer arrives once connected or once it failed, and connecting is bounded by the
    * producer's {@code max.block.ms}.
    */
