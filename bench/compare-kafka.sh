@@ -8,6 +8,8 @@
 #
 # Usage: bench/compare-kafka.sh            (from the repository root; needs Java 17)
 # Env:   ROUNDS (2)  RECORDS (500000, W1 and W3)  RATE (20000, W2)  RATE_SECONDS (30)
+#        W2_WARMUP_SECONDS (5: W2's first RATE x this many records are also left out of a second,
+#        steady-state figure, with both tools' --warmup-records; the whole-run figure is kept)
 #        WARMUP_RECORDS (3000000: produced to a separate topic before W1, not measured, the same
 #        for both systems; both are JVMs, and on 2 cores Runnel's brokers are still C2-compiling
 #        after a million records and settle after about three, see docs/performance.md "The JIT")
@@ -26,6 +28,12 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="${WORK:-/tmp/runnel-compare}"
 SYSTEMS="${SYSTEMS:-kafka runnel}"
 ROUNDS="${ROUNDS:-2}"; RECORDS="${RECORDS:-500000}"; RATE="${RATE:-20000}"; RATE_SECONDS="${RATE_SECONDS:-30}"
+W2_WARMUP_SECONDS="${W2_WARMUP_SECONDS:-5}"
+for v in ROUNDS RECORDS RATE RATE_SECONDS W2_WARMUP_SECONDS; do
+  [[ ${!v} =~ ^[0-9]+$ ]] || { echo "$v must be a whole number, got '${!v}'" >&2; exit 2; }
+done
+W2_WARMUP=$((RATE * W2_WARMUP_SECONDS))
+((W2_WARMUP < RATE * RATE_SECONDS)) || { echo "W2_WARMUP_SECONDS must be below RATE_SECONDS" >&2; exit 2; }
 WARMUP_RECORDS="${WARMUP_RECORDS:-3000000}"
 SIZE=1024
 JAVA="${JAVA:-$(command -v java)}"
@@ -155,10 +163,10 @@ kafka_topic() {
     --topic "$1" --partitions 6 --replication-factor 3 --config min.insync.replicas=2 >/dev/null
   sleep 2
 }
-kafka_produce() { # topic records rate
+kafka_produce() { # topic records rate [--warmup-records N] -> the final line(s)
   "$JAVA" -Xms512m -Xmx1g -XX:+UseG1GC -cp "$KLIBS/*" $KLOG org.apache.kafka.tools.ProducerPerformance \
-    --bootstrap-server "$KBS" --topic "$1" --num-records "$2" --record-size $SIZE --throughput "$3" \
-    --command-property acks=all linger.ms=5 batch.size=131072 2>&1 | grep -E 'records sent, .*99.9th' | tail -1
+    --bootstrap-server "$KBS" --topic "$1" --num-records "$2" --record-size $SIZE --throughput "$3" "${@:4}" \
+    --command-property acks=all linger.ms=5 batch.size=131072 2>&1 | grep -E 'records sent, .*99.9th'
 }
 kafka_consume() { # topic records -> "records/s MB/s"
   "$JAVA" -Xms512m -Xmx1g -XX:+UseG1GC -cp "$KLIBS/*" $KLOG org.apache.kafka.tools.ConsumerPerformance \
@@ -184,10 +192,10 @@ runnel_start() {
 }
 runnel_broker_jvms() { pgrep -f "dev.runnel.cli.Main server" || true; }
 runnel() { bin/runnel "$@"; }
-runnel_produce() { # topic records rate [--create-topic ...]
+runnel_produce() { # topic records rate [--create-topic ... | --warmup-records N] -> the final line(s)
   local t=$1 n=$2 r=$3; shift 3
   runnel bench produce --bootstrap "$RBS" --topic "$t" --num-records "$n" --record-size $SIZE --throughput "$r" \
-    --acks all --linger-ms 5 --batch-size 131072 "$@" 2>/dev/null | grep -E 'records sent, .*99.9th' | tail -1
+    --acks all --linger-ms 5 --batch-size 131072 "$@" 2>/dev/null | grep -E 'records sent, .*99.9th'
 }
 runnel_consume() { # topic records -> "records/s MB/s"
   runnel bench consume --bootstrap "$RBS" --topic "$1" --num-records "$2" 2>/dev/null | tail -1 \
@@ -216,6 +224,14 @@ stop_all() {
 trap stop_all EXIT
 
 # "N records sent, X records/sec (Y MB/sec), A ms avg latency, M ms max latency, P50 ms 50th, P95 ms 95th, P99 ms 99th, P999 ms 99.9th."
+whole_run() { grep -v 'steady state' | tail -1; }
+# Both tools print "N steady state records sent, ..." after the run's line when given --warmup-records.
+steady_state() { grep 'steady state' | tail -1 | sed 's/ steady state records sent/ records sent/'; }
+record_w2() { # round system output-of-produce
+  record_produce "$1" "$2" W2 "$(whole_run <<< "$3")" ""
+  local s; s=$(steady_state <<< "$3" || true)
+  [ -z "$s" ] || record_produce "$1" "$2" W2s "$s" "after $W2_WARMUP records"
+}
 record_produce() { # round system workload line extra
   local fields
   fields=$(echo "$4" | sed -E 's/^[0-9]+ records sent, ([0-9.]+) records\/sec \(([0-9.]+) MB\/sec\), [0-9.]+ ms avg latency, [0-9.]+ ms max latency, ([0-9]+) ms 50th, [0-9]+ ms 95th, ([0-9]+) ms 99th, ([0-9]+) ms 99.9th\./\1\t\2\t\3\t\4\t\5/')
@@ -230,23 +246,23 @@ run_system() { # round system
     kafka_start; broker_jvms() { echo "${PIDS[@]}"; }
     kafka_topic warm; kafka_produce warm "$WARMUP_RECORDS" -1 >/dev/null   # JIT warm-up, not measured
     kafka_topic w1
-    acct_start; line=$(kafka_produce w1 "$RECORDS" -1)
+    acct_start; line=$(kafka_produce w1 "$RECORDS" -1 | whole_run)
     rss=$(peak_rss_mb); disk=$(disk_mb); pw=$(proc_write_mb)
     record_produce "$round" kafka W1 "$line" "peak_rss_mb=$rss disk_mb=$disk proc_write_mb=$pw payload_mb=$((RECORDS * SIZE * 3 / 1048576))"
     kafka_topic w2
-    acct_start; line=$(kafka_produce w2 $((RATE * RATE_SECONDS)) "$RATE")
-    record_produce "$round" kafka W2 "$line" ""
+    acct_start; line=$(kafka_produce w2 $((RATE * RATE_SECONDS)) "$RATE" --warmup-records "$W2_WARMUP")
+    record_w2 "$round" kafka "$line"
     acct_start; c=$(kafka_consume w1 "$RECORDS")
   else
     runnel_start; broker_jvms() { runnel_broker_jvms; }
     runnel_produce warm "$WARMUP_RECORDS" -1 --create-topic --partitions 6 --replication-factor 3 >/dev/null
     runnel_produce w1 1 -1 --create-topic --partitions 6 --replication-factor 3 >/dev/null
-    acct_start; line=$(runnel_produce w1 "$RECORDS" -1)
+    acct_start; line=$(runnel_produce w1 "$RECORDS" -1 | whole_run)
     rss=$(peak_rss_mb); disk=$(disk_mb); pw=$(proc_write_mb)
     record_produce "$round" runnel W1 "$line" "peak_rss_mb=$rss disk_mb=$disk proc_write_mb=$pw payload_mb=$((RECORDS * SIZE * 3 / 1048576))"
     runnel_produce w2 1 -1 --create-topic --partitions 6 --replication-factor 3 >/dev/null
-    acct_start; line=$(runnel_produce w2 $((RATE * RATE_SECONDS)) "$RATE")
-    record_produce "$round" runnel W2 "$line" ""
+    acct_start; line=$(runnel_produce w2 $((RATE * RATE_SECONDS)) "$RATE" --warmup-records "$W2_WARMUP")
+    record_w2 "$round" runnel "$line"
     acct_start; c=$(runnel_consume w1 "$RECORDS")
   fi
   printf '%s\t%s\tW3\t%s\t%s\t\t\t\t%s\t\n' "$round" "$sys" "$(echo "$c" | cut -d' ' -f1)" \
@@ -273,7 +289,8 @@ def med(sys_, wl, col):
     return statistics.median(v) if v else float('nan')
 print(f"{'':28}{'Kafka':>12}{'Runnel':>12}{'Runnel/Kafka':>14}")
 for wl, col, label in [('W1', 'records_per_s', 'W1 records/s'), ('W2', 'p99_ms', 'W2 p99 ms'),
-                       ('W2', 'p999_ms', 'W2 p99.9 ms'), ('W3', 'MB_per_s', 'W3 consume MB/s')]:
+                       ('W2', 'p999_ms', 'W2 p99.9 ms'), ('W2s', 'p99_ms', 'W2 steady-state p99 ms'),
+                       ('W2s', 'p999_ms', 'W2 steady-state p99.9 ms'), ('W3', 'MB_per_s', 'W3 consume MB/s')]:
     k, r = med('kafka', wl, col), med('runnel', wl, col)
     print(f"{label:28}{k:12.1f}{r:12.1f}{(r / k if k else float('nan')):14.2f}")
 for sys_ in ('kafka', 'runnel'):

@@ -33,6 +33,9 @@ final class LoadProducer implements Runnable {
   private final StartGate gate;
   private final boolean stamp;
   private final Recorder recorder;
+  private final long warmupRecords;
+  private final Recorder steady;
+  private final SteadyStart steadyStart;
   private final AtomicLong acked;
   private final AtomicReference<Exception> failure;
   private final long seed;
@@ -40,6 +43,18 @@ final class LoadProducer implements Runnable {
   LoadProducer(ProducerConfig config, String topic, long count, double rate, int recordSize, Keys keys,
       long runNanos, StartGate gate, boolean stamp, Recorder recorder, AtomicLong acked, AtomicReference<Exception> failure,
       long seed) {
+    this(config, topic, count, rate, recordSize, keys, runNanos, gate, stamp, recorder, acked, failure, seed, 0,
+        null, null);
+  }
+
+  /**
+   * With {@code warmupRecords}, this producer's first that many records are left out of
+   * {@code steady}, which records the others; {@code steadyStart} learns when the first of those
+   * was sent.
+   */
+  LoadProducer(ProducerConfig config, String topic, long count, double rate, int recordSize, Keys keys,
+      long runNanos, StartGate gate, boolean stamp, Recorder recorder, AtomicLong acked, AtomicReference<Exception> failure,
+      long seed, long warmupRecords, Recorder steady, SteadyStart steadyStart) {
     this.config = config;
     this.topic = topic;
     this.count = count;
@@ -53,6 +68,9 @@ final class LoadProducer implements Runnable {
     this.acked = acked;
     this.failure = failure;
     this.seed = seed;
+    this.warmupRecords = warmupRecords;
+    this.steady = steady;
+    this.steadyStart = steadyStart;
   }
 
   @Override
@@ -84,11 +102,19 @@ final class LoadProducer implements Runnable {
           value = shared.clone();
           ByteBuffer.wrap(value).putLong(intended);
         }
+        boolean measured = steady != null && i >= warmupRecords;
+        if (measured && i == warmupRecords) {
+          steadyStart.sentAt(System.nanoTime());
+        }
         producer.send(new ProducerRecord<>(topic, key, value), (md, e) -> {
           if (e != null) {
             failure.compareAndSet(null, e);
           } else {
-            recorder.recordValue(Math.max(0, (System.nanoTime() - intended) / 1000));
+            long micros = Math.max(0, (System.nanoTime() - intended) / 1000);
+            recorder.recordValue(micros);
+            if (measured) {
+              steady.recordValue(micros);
+            }
             acked.incrementAndGet();
           }
         });

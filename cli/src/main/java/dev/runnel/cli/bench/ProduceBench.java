@@ -46,6 +46,9 @@ final class ProduceBench implements Callable<Integer> {
   @Option(names = "--throughput", defaultValue = "-1", description = "Records/s across all producers; -1 = as fast as possible.")
   long throughput;
   @Option(names = "--producers", defaultValue = "1") int producers;
+  @Option(names = "--warmup-records", defaultValue = "0", description = "Leave the first N records out of an extra "
+      + "steady-state summary line, as Kafka's ProducerPerformance does.")
+  long warmupRecords;
   @Option(names = "--acks", defaultValue = "all") String acks;
   @Option(names = "--batch-size", defaultValue = "131072") int batchSize;
   @Option(names = "--linger-ms", defaultValue = "5") int lingerMs;
@@ -68,6 +71,8 @@ final class ProduceBench implements Callable<Integer> {
       }
     }
     Recorder recorder = new Recorder(3);
+    Recorder steady = new Recorder(3);
+    SteadyStart steadyStart = new SteadyStart();
     Histogram total = new Histogram(3);
     AtomicLong acked = new AtomicLong();
     AtomicReference<Exception> failure = new AtomicReference<>();
@@ -77,10 +82,12 @@ final class ProduceBench implements Callable<Integer> {
     // does (its first send waits for metadata); the send schedule, and so latency, starts at the gate.
     long start = System.nanoTime();
     for (int p = 0; p < producers; p++) {
-      long count = numRecords / producers + (p < numRecords % producers ? 1 : 0);
+      long count = share(numRecords, p);
+      long warmup = share(warmupRecords, p);
       double rate = throughput < 0 ? -1 : (double) throughput / producers;
       int id = p;
-      Thread t = new Thread(() -> runProducer(bootstrap, id, count, rate, gate, recorder, acked, failure),
+      Thread t = new Thread(() -> runProducer(bootstrap, id, count, rate, gate, recorder, acked, failure, warmup,
+          steady, steadyStart),
           "bench-producer-" + p);
       threads.add(t);
       t.start();
@@ -108,27 +115,51 @@ final class ProduceBench implements Callable<Integer> {
       throw new CliException("benchmark failed after " + acked.get() + " records: " + failure.get().getMessage());
     }
     main.out().println(LatencyReport.finalLine(acked.get(), acked.get() * recordSize, seconds, total));
+    Map<String, Histogram> latencies = new java.util.LinkedHashMap<>();
+    latencies.put("latencyMs", total);
+    Map<String, Number> figures = new java.util.LinkedHashMap<>(Map.of("records", acked.get(), "seconds", seconds,
+        "recordsPerSec", acked.get() / seconds, "recordSize", recordSize));
+    if (warmupRecords > 0) {
+      Histogram h = steady.getIntervalHistogram();
+      long end = System.nanoTime();
+      double steadySeconds = (end - steadyStart.get().orElse(end)) / 1e9;
+      if (h.getTotalCount() > 0 && steadySeconds > 0) {
+        main.out().println(LatencyReport.steadyStateLine(h.getTotalCount(), h.getTotalCount() * recordSize,
+            steadySeconds, h));
+        latencies.put("steadyStateLatencyMs", h);
+        figures.put("steadyStateRecords", h.getTotalCount());
+        figures.put("steadyStateRecordsPerSec", h.getTotalCount() / steadySeconds);
+      }
+    }
     if (json != null) {
-      writeJson(total, acked.get(), seconds);
+      LatencyReport.writeJson(json, latencies, figures);
     }
     return Main.EXIT_OK;
   }
 
+  /** Producer {@code p}'s part of {@code n}. */
+  private long share(long n, int p) {
+    return n / producers + (p < n % producers ? 1 : 0);
+  }
+
   private void runProducer(String bootstrap, int id, long count, double rate, StartGate gate, Recorder recorder,
-      AtomicLong acked, AtomicReference<Exception> failure) {
+      AtomicLong acked, AtomicReference<Exception> failure, long warmup, Recorder steady, SteadyStart steadyStart) {
     ProducerConfig config = ProducerConfig.builder().bootstrapServers(bootstrap)
         .acks(dev.runnel.cli.client.ProduceCommand.parseAcks(acks)).batchSize(batchSize)
         .linger(Duration.ofMillis(lingerMs)).compression(CompressionType.valueOf(compression.toUpperCase(Locale.ROOT)))
         .keySerializer(new ByteArraySerializer()).valueSerializer(new ByteArraySerializer()).build();
     new LoadProducer(config, topic, count, rate, recordSize,
         LoadProducer.Keys.valueOf(keys.toUpperCase(Locale.ROOT).replace('-', '_')), Long.MAX_VALUE, gate, false,
-        recorder, acked, failure, id).run();
+        recorder, acked, failure, id, warmup, steady, steadyStart).run();
   }
 
   private void validate() {
     List<String> errors = new ArrayList<>();
     if (numRecords < 1 || numRecords > MAX_RECORDS) {
       errors.add("--num-records must be 1.." + MAX_RECORDS);
+    }
+    if (warmupRecords < 0 || warmupRecords >= numRecords) {
+      errors.add("--warmup-records must be 0 or more and fewer than --num-records");
     }
     if (recordSize < 1 || recordSize > MAX_RECORD_SIZE) {
       errors.add("--record-size must be 1.." + MAX_RECORD_SIZE);
@@ -149,10 +180,5 @@ final class ProduceBench implements Callable<Integer> {
       throw new CliException(String.join("; ", errors), Main.EXIT_USAGE, null);
     }
     dev.runnel.cli.client.ProduceCommand.parseAcks(acks);
-  }
-
-  private void writeJson(Histogram h, long records, double seconds) throws IOException {
-    LatencyReport.writeJson(json, h, new java.util.LinkedHashMap<>(Map.of("records", records, "seconds", seconds,
-        "recordsPerSec", records / seconds, "recordSize", recordSize)));
   }
 }

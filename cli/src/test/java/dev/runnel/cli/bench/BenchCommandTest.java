@@ -28,11 +28,18 @@ class BenchCommandTest {
       Path json = dir.resolve("latency.json");
       CliRunner.Run p = run(env, "bench", "produce", "--topic", "b", "--create-topic", "--partitions", "2",
           "--replication-factor", "1", "--num-records", "2000", "--record-size", "100", "--throughput", "4000",
-          "--producers", "2", "--keys", "random", "--json", json.toString());
+          "--producers", "2", "--keys", "random", "--warmup-records", "501", "--json", json.toString());
       assertEquals(0, p.exitCode(), p.err());
-      assertTrue(p.out().strip().matches("2000 records sent, [0-9.]+ records/sec \\([0-9.]+ MB/sec\\), [0-9.]+ ms avg "
+      String[] lines = p.out().strip().split("\n");
+      assertEquals(2, lines.length, p.out());
+      assertTrue(lines[0].matches("2000 records sent, [0-9.]+ records/sec \\([0-9.]+ MB/sec\\), [0-9.]+ ms avg "
           + "latency, [0-9.]+ ms max latency, \\d+ ms 50th, \\d+ ms 95th, \\d+ ms 99th, \\d+ ms 99.9th\\."), p.out());
+      // Kafka's ProducerPerformance --warmup-records line; the warm-up split over both producers.
+      assertTrue(lines[1].matches("1499 steady state records sent, [0-9.]+ records/sec \\([0-9.]+ MB/sec\\), .*"
+          + "\\d+ ms 99.9th\\."), p.out());
       assertTrue(Files.readString(json).contains("\"records\" : 2000"), Files.readString(json));
+      assertTrue(Files.readString(json).contains("\"steadyStateRecords\" : 1499"), Files.readString(json));
+      assertTrue(Files.readString(json).contains("\"steadyStateLatencyMs\""), Files.readString(json));
       CliRunner.Run c = run(env, "bench", "consume", "--topic", "b", "--num-records", "2000");
       assertEquals(0, c.exitCode(), c.err());
       assertTrue(c.out().startsWith("2000 records consumed"), c.out());
@@ -79,6 +86,9 @@ class BenchCommandTest {
     CliRunner.Run r = run(Map.of(), "bench", "produce", "--topic", "x", "--num-records", "0", "--keys", "odd");
     assertEquals(2, r.exitCode());
     assertTrue(r.err().contains("--num-records must be") && r.err().contains("--keys must be"), r.err());
+    CliRunner.Run w = run(Map.of(), "bench", "produce", "--topic", "x", "--num-records", "10", "--warmup-records", "10");
+    assertEquals(2, w.exitCode());
+    assertTrue(w.err().contains("--warmup-records must be 0 or more and fewer than --num-records"), w.err());
   }
 
   @Test
@@ -89,5 +99,6 @@ class BenchCommandTest {
     String line = LatencyReport.finalLine(2, 2048, 1.0, h);
     assertTrue(line.startsWith("2 records sent, 2.0 records/sec (0.00 MB/sec), 3.00 ms avg latency, 4.00 ms max"), line);
     assertTrue(line.endsWith("2 ms 50th, 4 ms 95th, 4 ms 99th, 4 ms 99.9th."), line);
+    assertTrue(LatencyReport.steadyStateLine(2, 2048, 1.0, h).startsWith("2 steady state records sent, 2.0 records/sec"));
   }
 }
