@@ -200,8 +200,7 @@ public final class ServerConfigKeys {
 
   public static final ConfigKey<String> STORAGE_DIRECT_IO = define(
       "storage.direct.io", STRING, "auto",
-      Validators.of(v -> java.util.Set.of("auto", "on", "off").contains(v),
-          "must be auto, on or off", "auto, on or off"),
+      Validators.oneOf("auto", "on", "off"),
       "Whether RocksDB's flushes and compactions write their files with O_DIRECT, past the page "
           + "cache. The Raft log already holds every batch, so the store's files are a second copy "
           + "written in the background; through the page cache that copy cost the brokers a quarter "
@@ -246,8 +245,7 @@ public final class ServerConfigKeys {
 
   public static final ConfigKey<String> STORAGE_VERIFY_ON_START = define(
       "storage.verify.on.start", STRING, "after-crash",
-      Validators.of(v -> java.util.Set.of("always", "after-crash", "never").contains(v),
-          "must be always, after-crash or never", "always, after-crash or never"),
+      Validators.oneOf("always", "after-crash", "never"),
       "When a broker starts it checks every partition replica's Raft log checksums and that the log "
           + "holds every entry the store has applied; a damaged replica is quarantined and rebuilt "
           + "from the others. This key decides when it also reads all stored data to check its "
@@ -256,7 +254,7 @@ public final class ServerConfigKeys {
 
   public static final ConfigKey<String> METRICS_RATIS = define(
       "metrics.ratis", STRING, "on",
-      Validators.of(v -> java.util.Set.of("on", "off").contains(v), "must be on or off", "on or off"),
+      Validators.oneOf("on", "off"),
       "Whether Ratis's own metrics (ratis_* on /metrics: Raft log flush and sync times, appender "
           + "and election metrics, per Raft group member on this broker) are published. They are "
           + "some 120 series per group member (more on a leader); with thousands of Raft groups "

@@ -1,6 +1,7 @@
 package dev.runnel.server.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -70,6 +71,16 @@ public final class Validators {
   public static Validator<String> token(int maxLength) {
     return of(v -> v.length() <= maxLength && v.chars().noneMatch(Character::isWhitespace),
         "is not allowed", "at most " + maxLength + " characters, no whitespace");
+  }
+
+  /** One of two or more {@code choices}; the error lists them: "must be auto, on or off". */
+  public static Validator<String> oneOf(String... choices) {
+    if (choices.length < 2) {
+      throw new IllegalArgumentException("oneOf needs two or more choices");
+    }
+    List<String> list = List.of(choices);
+    String allowed = String.join(", ", list.subList(0, list.size() - 1)) + " or " + list.get(list.size() - 1);
+    return of(list::contains, "must be " + allowed, allowed);
   }
 
   /** Builds a validator from a predicate. */
