@@ -150,7 +150,7 @@ final class ProduceBench implements Callable<Integer> {
         .keySerializer(new ByteArraySerializer()).valueSerializer(new ByteArraySerializer()).build();
     new LoadProducer(config, topic, count, rate, recordSize,
         LoadProducer.Keys.valueOf(keys.toUpperCase(Locale.ROOT).replace('-', '_')), Long.MAX_VALUE, gate, false,
-        recorder, acked, failure, id, warmup, steady, steadyStart).run();
+        recorder, acked, failure, id, warmup, warmupRecords > 0 ? steady : null, steadyStart).run();
   }
 
   private void validate() {
