@@ -23,8 +23,10 @@ import dev.runnel.server.partition.Quarantine;
 import dev.runnel.server.partition.ReplicaCheck;
 import dev.runnel.server.partition.ReplicaDamage;
 import dev.runnel.server.partition.ReplicaSuspension;
+import dev.runnel.server.partition.StalledFollowers;
 import dev.runnel.server.partition.StartupScan;
 import dev.runnel.server.partition.PartitionStateMachine;
+import dev.runnel.server.raft.FollowerWatch;
 import dev.runnel.server.raft.GroupAdmin;
 import dev.runnel.server.raft.GroupIds;
 import dev.runnel.server.raft.RatisMeters;
@@ -202,8 +204,29 @@ public final class Broker implements AutoCloseable {
     long retentionMs = config.retentionCheckInterval().toMillis();
     scheduler.scheduleWithFixedDelay(new RetentionEnforcer(replicas, state, config,
         System::currentTimeMillis), retentionMs, retentionMs, TimeUnit.MILLISECONDS);
+    watchFollowers();
     LOG.info("Broker {} started: client {}, raft {}, http {}", self, clientAddress(),
         config.raftPort(), http.port());
+  }
+
+  /** Starts the watch for followers that stopped catching up (raft.follower.stall.timeout.ms). */
+  private void watchFollowers() {
+    long stallMs = config.raftFollowerStallTimeout().toMillis();
+    if (stallMs == 0) {
+      return;
+    }
+    // Step-downs wait for the group; on their own thread so heartbeats never queue behind them.
+    ExecutorService stepDowns = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "runnel-step-down");
+      t.setDaemon(true);
+      return t;
+    });
+    closeables.add(0, stepDowns::shutdownNow);
+    long sessionMs = config.sessionTimeout().toMillis();
+    FollowerWatch watch = new FollowerWatch(() -> raft, new StalledFollowers(stallMs, 10 * stallMs),
+        id -> state.isAlive(id, sessionMs), System::currentTimeMillis, stepDowns, meters);
+    long everyMs = Math.max(100, Math.min(5_000, stallMs / 4));
+    scheduler.scheduleWithFixedDelay(watch, everyMs, everyMs, TimeUnit.MILLISECONDS);
   }
 
   /** What this broker tells the controller it can host; logged, as topics are refused beyond it. */

@@ -253,6 +253,10 @@ public final class ServerConfig {
     return get(RAFT_RPC_TIMEOUT_MAX);
   }
 
+  public Duration raftFollowerStallTimeout() {
+    return get(RAFT_FOLLOWER_STALL_TIMEOUT);
+  }
+
   public long raftSegmentBytes() {
     return get(RAFT_SEGMENT_BYTES);
   }

@@ -154,6 +154,14 @@ public final class ServerConfigKeys {
       "raft.rpc.timeout.max.ms", MILLIS, Duration.ofMillis(2000),
       Validators.millisBetween(100, 120_000),
       "Upper bound of the Raft election timeout. Greater than raft.rpc.timeout.min.ms.");
+  public static final ConfigKey<Duration> RAFT_FOLLOWER_STALL_TIMEOUT = define(
+      "raft.follower.stall.timeout.ms", MILLIS, Duration.ofSeconds(30),
+      Validators.offOrMillisBetween(1000, 3_600_000),
+      "A Raft group leader steps down when one of its followers has answered it but not caught up "
+          + "for this long while its broker is alive: a new term starts with fresh log appenders "
+          + "(works around a Ratis 3.3 appender that stops resending a follower's missing entries). "
+          + "A follower that is down or is being sent a snapshot never counts. One step-down per "
+          + "group per 10 times this on each broker. 0 turns the watch off.");
   public static final ConfigKey<Long> RAFT_SEGMENT_BYTES = define("raft.log.segment.bytes",
       BYTES_LONG, 4L * MIB, Validators.bytesBetween(MIB, GIB),
       "Size of one Raft log segment file (at least twice the largest entry, max.batch.bytes + "

@@ -56,6 +56,12 @@ public final class Validators {
     return mapped(between(min, max), Duration::toMillis);
   }
 
+  /** 0 (off) or an inclusive range of whole milliseconds. */
+  public static Validator<Duration> offOrMillisBetween(long min, long max) {
+    return of(v -> v.toMillis() == 0 || (v.toMillis() >= min && v.toMillis() <= max),
+        "is out of range", "0 = off, or " + min + ".." + max);
+  }
+
   /** A host name or address a peer can connect to: not empty, no whitespace, not a wildcard. */
   public static Validator<String> connectableHost() {
     return of(v -> isHostLike(v) && !WILDCARD_HOSTS.contains(v), "is not a connectable host",

@@ -48,6 +48,7 @@ class ServerConfigTest {
     assertEquals(-1L, config.retentionBytes());
     assertEquals(Duration.ofMillis(1000), config.raftRpcTimeoutMin());
     assertEquals(Duration.ofMillis(2000), config.raftRpcTimeoutMax());
+    assertEquals(Duration.ofSeconds(30), config.raftFollowerStallTimeout());
     assertEquals(4L * MIB, config.raftSegmentBytes());
     assertEquals(2L * MIB + 64 * 1024, config.raftWriteBufferBytes());
     assertEquals(64L * MIB, config.blockCacheBytes());
@@ -122,6 +123,8 @@ class ServerConfigTest {
       "max.subscriptions | x | is not an integer",
       "raft.rpc.timeout.min.ms | 49 | is out of range (50..60000)",
       "raft.rpc.timeout.max.ms | 1s | is not a whole number of milliseconds",
+      "raft.follower.stall.timeout.ms | 999 | is out of range (0 = off, or 1000..3600000)",
+      "raft.follower.stall.timeout.ms | -1 | is out of range (0 = off, or 1000..3600000)",
       "raft.log.segment.bytes | 1KiB | is out of range (1 MiB..1 GiB)",
       "raft.log.write.buffer.bytes | 1GiB | is out of range (64 KiB..256 MiB)",
       "raft.log.sync.max.entries | 0 | is out of range (1..4096)",
