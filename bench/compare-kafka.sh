@@ -197,6 +197,22 @@ runnel_produce() { # topic records rate [--create-topic ... | --warmup-records N
   runnel bench produce --bootstrap "$RBS" --topic "$t" --num-records "$n" --record-size $SIZE --throughput "$r" \
     --acks all --linger-ms 5 --batch-size 131072 "$@" 2>/dev/null | grep -E 'records sent, .*99.9th'
 }
+# A new topic's leaders can still move in its first seconds: elections among three fresh members on
+# a busy machine, then the controller's transfer to each partition's preferred replica (the first
+# one listed). A produce run started then stalls for a leadership change (seen as ~2 s stalls at the
+# start of W2). Kafka's topics get 2 s to settle; Runnel's get the same once their leaders are where
+# the controller wants them (at most 30 s).
+runnel_topic() { # topic
+  runnel_produce "$1" 1 -1 --create-topic --partitions 6 --replication-factor 3 >/dev/null
+  local _
+  for _ in $(seq 1 30); do
+    runnel topics describe --bootstrap "$RBS" "$1" 2>/dev/null | awk '
+      $1 ~ /^[0-9]+$/ { n++; split(substr($3, 2, length($3) - 2), r, ","); if ($2 != r[1]) moving = 1 }
+      END { exit (n == 6 && !moving) ? 0 : 1 }' && break
+    sleep 1
+  done
+  sleep 2
+}
 runnel_consume() { # topic records -> "records/s MB/s"
   runnel bench consume --bootstrap "$RBS" --topic "$1" --num-records "$2" 2>/dev/null | tail -1 \
     | sed -E 's/.*: ([0-9.]+) records\/sec \(([0-9.]+) MB\/sec\)\./\1 \2/'
@@ -256,11 +272,11 @@ run_system() { # round system
   else
     runnel_start; broker_jvms() { runnel_broker_jvms; }
     runnel_produce warm "$WARMUP_RECORDS" -1 --create-topic --partitions 6 --replication-factor 3 >/dev/null
-    runnel_produce w1 1 -1 --create-topic --partitions 6 --replication-factor 3 >/dev/null
+    runnel_topic w1
     acct_start; line=$(runnel_produce w1 "$RECORDS" -1 | whole_run)
     rss=$(peak_rss_mb); disk=$(disk_mb); pw=$(proc_write_mb)
     record_produce "$round" runnel W1 "$line" "peak_rss_mb=$rss disk_mb=$disk proc_write_mb=$pw payload_mb=$((RECORDS * SIZE * 3 / 1048576))"
-    runnel_produce w2 1 -1 --create-topic --partitions 6 --replication-factor 3 >/dev/null
+    runnel_topic w2
     acct_start; line=$(runnel_produce w2 $((RATE * RATE_SECONDS)) "$RATE" --warmup-records "$W2_WARMUP")
     record_w2 "$round" runnel "$line"
     acct_start; c=$(runnel_consume w1 "$RECORDS")
