@@ -197,7 +197,8 @@ public final class Broker implements AutoCloseable {
         .setClientPort(clientPort()).setRaftPort(config.raftPort()).setRack(config.rack())
         .setIncarnation(random.nextLong()).setControllerEligible(member)
         .setMaxGroupReplicas(groupReplicaCapacity()).build();
-    lifecycle = new BrokerLifecycle(record, state, metadataClient, replicas, damage, member, scheduler);
+    lifecycle = new BrokerLifecycle(record, state, metadataClient, replicas, damage,
+        () -> suspension == null ? Set.of() : suspension.stoppedGroupIds(), member, scheduler);
     lifecycle.start(config.heartbeatInterval().toMillis());
     long diskCheckMs = config.storageFreeCheckInterval().toMillis();
     scheduler.scheduleWithFixedDelay(diskWatch, 0, diskCheckMs, TimeUnit.MILLISECONDS);

@@ -15,9 +15,11 @@ import dev.runnel.server.partition.LocalReplicas;
 import dev.runnel.server.partition.ReplicaDamage;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,11 +41,13 @@ final class BrokerLifecycle {
   private final AtomicBoolean registered = new AtomicBoolean();
   private volatile long registeredAtIndex = Long.MAX_VALUE;
   private final AtomicBoolean reporting = new AtomicBoolean();
+  private final Supplier<Set<String>> stoppedGroups;
 
   BrokerLifecycle(BrokerRecord self, ClusterState state, MetadataClient metadata,
-      LocalReplicas replicas, ReplicaDamage damage, boolean metadataMember,
-      ScheduledExecutorService executor) {
+      LocalReplicas replicas, ReplicaDamage damage, Supplier<Set<String>> stoppedGroups,
+      boolean metadataMember, ScheduledExecutorService executor) {
     this.damage = damage;
+    this.stoppedGroups = stoppedGroups;
     this.self = self;
     this.state = state;
     this.metadata = metadata;
@@ -85,7 +89,8 @@ final class BrokerLifecycle {
         return;
       }
       metadata.submit(MetadataCommand.newBuilder().setHeartbeat(BrokerHeartbeat.newBuilder()
-          .setBrokerId(self.getId()).setIncarnation(self.getIncarnation())).build())
+          .setBrokerId(self.getId()).setIncarnation(self.getIncarnation())
+          .addAllStoppedGroups(stoppedGroups.get())).build())
           .exceptionally(t -> {
             if (t.getMessage() != null && t.getMessage().contains("not registered")) {
               registered.set(false);

@@ -2,6 +2,7 @@ package dev.runnel.server.metadata;
 
 import com.google.protobuf.ByteString;
 import dev.runnel.proto.internal.AlterTopicConfig;
+import dev.runnel.proto.internal.BrokerHeartbeat;
 import dev.runnel.proto.internal.BrokerRecord;
 import dev.runnel.proto.internal.DamageRecord;
 import dev.runnel.proto.internal.LeaderRecord;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -47,6 +49,11 @@ public final class ClusterState {
   /** Damaged replicas by group anchor, then broker id. */
   private final Map<PartitionId, Map<Integer, DamageRecord>> damaged = new ConcurrentHashMap<>();
   private final Map<Integer, Long> lastHeartbeatMs = new ConcurrentHashMap<>();
+  /**
+   * The groups each broker said in its last heartbeat it holds stopped. Like the heartbeat times,
+   * kept in memory only: after a restart or a snapshot install the next heartbeats refill it.
+   */
+  private final Map<Integer, Set<String>> stoppedGroups = new ConcurrentHashMap<>();
   private final LongSupplier clockMs;
   private final long startedMs;
   private volatile String clusterId = "";
@@ -62,7 +69,7 @@ public final class ClusterState {
   public synchronized MetadataReply apply(AppliedIndex at, MetadataCommand cmd) {
     MetadataReply reply = switch (cmd.getCommandCase()) {
       case REGISTER_BROKER -> registerBroker(cmd.getRegisterBroker().getBroker());
-      case HEARTBEAT -> heartbeat(cmd.getHeartbeat().getBrokerId());
+      case HEARTBEAT -> heartbeat(cmd.getHeartbeat());
       case CREATE_TOPIC -> createTopic(at, cmd.getCreateTopic().getTopic());
       case DELETE_TOPIC -> deleteTopic(cmd.getDeleteTopic().getName());
       case TOPIC_REMOVED -> topicRemoved(cmd.getTopicRemoved().getTopicId());
@@ -82,14 +89,21 @@ public final class ClusterState {
   private MetadataReply registerBroker(BrokerRecord b) {
     brokers.put(b.getId(), b);
     lastHeartbeatMs.put(b.getId(), clockMs.getAsLong());
+    stoppedGroups.remove(b.getId());
     return ok();
   }
 
-  private MetadataReply heartbeat(int brokerId) {
+  private MetadataReply heartbeat(BrokerHeartbeat h) {
+    int brokerId = h.getBrokerId();
     if (!brokers.containsKey(brokerId)) {
       return error(ErrorCode.BROKER_NOT_AVAILABLE, "broker " + brokerId + " is not registered");
     }
     lastHeartbeatMs.put(brokerId, clockMs.getAsLong());
+    if (h.getStoppedGroupsCount() == 0) {
+      stoppedGroups.remove(brokerId);
+    } else {
+      stoppedGroups.put(brokerId, Set.copyOf(h.getStoppedGroupsList()));
+    }
     return ok();
   }
 
@@ -358,6 +372,11 @@ public final class ClusterState {
     long now = clockMs.getAsLong();
     long last = Math.max(lastHeartbeatMs.getOrDefault(brokerId, startedMs), startedMs);
     return now - last <= sessionTimeoutMs;
+  }
+
+  /** The Raft groups the broker said in its last heartbeat it holds stopped. */
+  public Set<String> stoppedGroups(int brokerId) {
+    return stoppedGroups.getOrDefault(brokerId, Set.of());
   }
 
   public List<Integer> liveBrokerIds(long sessionTimeoutMs) {

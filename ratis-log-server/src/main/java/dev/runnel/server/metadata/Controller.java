@@ -174,7 +174,7 @@ public final class Controller implements Closeable {
       }
       for (BrokerRecord b : replicas) {
         Set<String> groups = hosted.get(b.getId());
-        if (groups != null && !groups.contains(p.getRaftGroupId())) {
+        if (groups != null && isMissing(p.getRaftGroupId(), groups, state.stoppedGroups(b.getId()))) {
           // A restarted broker (new incarnation) is tried at once.
           String key = p.getRaftGroupId() + "@" + b.getId() + "#" + b.getIncarnation();
           if (!createRetries.due(key)) {
@@ -204,6 +204,17 @@ public final class Controller implements Closeable {
         }
       }
     }
+  }
+
+  /**
+   * Whether a new partition's group is missing from a broker: not listed by its Raft server, and
+   * not held stopped there either. A stopped replica (a full disk) is not listed, and creating it
+   * anew fails on its files ("Failed to FORMAT"); worse, Ratis 3.3's failed add then removes
+   * whatever member is registered under the group's id, which can be the replica's own restart
+   * (reliability.md, "a suspended replica's restart can stall").
+   */
+  static boolean isMissing(String groupId, Set<String> listed, Set<String> stopped) {
+    return !listed.contains(groupId) && !stopped.contains(groupId);
   }
 
   private void removeDeleted(TopicRecord t, Map<Integer, Set<String>> hosted) {

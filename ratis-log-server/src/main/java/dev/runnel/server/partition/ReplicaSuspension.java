@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -213,6 +214,13 @@ public final class ReplicaSuspension {
       LOG.warn("Restarted the replica of group {}, but its leader did not step down ({}); it may be"
           + " slow to catch up", group.getGroupId(), e.getMessage());
     }
+  }
+
+  /** The ids of the groups whose replica is stopped here, for the controller (heartbeats). */
+  public Set<String> stoppedGroupIds() {
+    Set<String> ids = new HashSet<>();
+    stopped.keySet().forEach(g -> ids.add(g.getUuid().toString()));
+    return ids;
   }
 
   /** Replicas stopped here and not yet restarted. */

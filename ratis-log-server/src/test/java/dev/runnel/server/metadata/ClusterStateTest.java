@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.runnel.proto.internal.BrokerHeartbeat;
 import dev.runnel.proto.internal.BrokerRecord;
 import dev.runnel.proto.internal.CreateTopic;
 import dev.runnel.proto.internal.DamageRecord;
@@ -116,6 +117,32 @@ class ClusterStateTest {
   private static PartitionKey key(UUID topicId, int partition) {
     return PartitionKey.newBuilder().setTopicId(ByteString.copyFrom(PartitionId.topicIdBytes(topicId)))
         .setPartition(partition).build();
+  }
+
+  @Test
+  void heartbeatsCarryTheGroupsABrokerHoldsStoppedAndTheLastOneCounts() {
+    ClusterState s = new ClusterState(clock::get);
+    MetadataCommand register = MetadataCommand.newBuilder().setRegisterBroker(RegisterBroker.newBuilder()
+        .setBroker(BrokerRecord.newBuilder().setId(2).setHost("h"))).build();
+    apply(s, register);
+    assertEquals(Set.of(), s.stoppedGroups(2));
+    apply(s, heartbeat(2, "g1", "g2"));
+    assertEquals(Set.of("g1", "g2"), s.stoppedGroups(2));
+    assertEquals(Set.of(), s.stoppedGroups(3), "another broker's");
+    apply(s, heartbeat(2, "g2"));
+    assertEquals(Set.of("g2"), s.stoppedGroups(2), "g1 restarted");
+    apply(s, heartbeat(2));
+    assertEquals(Set.of(), s.stoppedGroups(2));
+    apply(s, heartbeat(2, "g3"));
+    apply(s, register);
+    assertEquals(Set.of(), s.stoppedGroups(2), "a new start holds nothing stopped until it says so");
+    assertEquals(ErrorCode.BROKER_NOT_AVAILABLE.getNumber(), apply(s, heartbeat(9, "g")).getError());
+    assertEquals(Set.of(), s.stoppedGroups(9), "an unregistered broker's heartbeat is refused");
+  }
+
+  private static MetadataCommand heartbeat(int broker, String... stopped) {
+    return MetadataCommand.newBuilder().setHeartbeat(BrokerHeartbeat.newBuilder().setBrokerId(broker)
+        .addAllStoppedGroups(List.of(stopped))).build();
   }
 
   private MetadataReply apply(ClusterState s, MetadataCommand c) {
