@@ -7,7 +7,8 @@
 #   `runnel bench`.
 #
 # Usage: bench/compare-kafka.sh            (from the repository root; needs Java 17)
-# Env:   ROUNDS (2)  RECORDS (500000, W1 and W3)  RATE (20000, W2)  RATE_SECONDS (30)
+# Env:   ROUNDS (2)  RATE (20000, W2)  RATE_SECONDS (30)
+#        RECORDS (1000000, W1 and W3: the issue's W3 size; the default was 500000 until 2026-12-07)
 #        W2_WARMUP_SECONDS (5: W2's first RATE x this many records are also left out of a second,
 #        steady-state figure, with both tools' --warmup-records; the whole-run figure is kept)
 #        WARMUP_RECORDS (3000000: produced to a separate topic before W1, not measured, the same
@@ -27,7 +28,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="${WORK:-/tmp/runnel-compare}"
 SYSTEMS="${SYSTEMS:-kafka runnel}"
-ROUNDS="${ROUNDS:-2}"; RECORDS="${RECORDS:-500000}"; RATE="${RATE:-20000}"; RATE_SECONDS="${RATE_SECONDS:-30}"
+ROUNDS="${ROUNDS:-2}"; RECORDS="${RECORDS:-1000000}"; RATE="${RATE:-20000}"; RATE_SECONDS="${RATE_SECONDS:-30}"
 W2_WARMUP_SECONDS="${W2_WARMUP_SECONDS:-5}"
 for v in ROUNDS RECORDS RATE RATE_SECONDS W2_WARMUP_SECONDS; do
   [[ ${!v} =~ ^[0-9]+$ ]] || { echo "$v must be a whole number, got '${!v}'" >&2; exit 2; }
