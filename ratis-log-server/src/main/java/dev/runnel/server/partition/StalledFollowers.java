@@ -9,15 +9,15 @@ import java.util.Set;
 /**
  * Decides when a Raft group's leader should step down because a follower stopped catching up
  * although it is alive and answering. Ratis 3.3's log appender can keep a stale view of a follower
- * whose log lost its tail (reliability.md, open finding of 2026-11-27): it keeps the follower's next
+ * whose log lost its tail (reliability.md, finding of 2026-11-27): it keeps the follower's next
  * index past what the follower holds, never sends the missing entries again, and the follower stays
  * behind for good while answering every heartbeat. A new term starts with fresh appenders, which
  * ask the follower where its log ends.
  *
  * <p>A follower counts as stalled when, for {@code stallMs}: its match index has not moved and is
- * below the group's commit index (but it has matched something in this term), the leader feeds it from its log (not by a snapshot install,
- * which can take long and has its own progress), its broker is alive in the cluster metadata, and it
- * answered the leader's last RPC recently. A follower that is down, or whose replica is stopped (a
+ * below the group's commit index (but it has matched something in this term), the leader feeds it
+ * from its log (not by a snapshot install, which can take long and has its own progress), its
+ * broker is alive in the cluster metadata, and it answered the leader's last RPC recently. A follower that is down, or whose replica is stopped (a
  * full disk), does not answer, so it never makes its leader step down. After a step-down the group
  * is left alone for {@code cooldownMs}, so a cause that a new term does not cure costs one election
  * per cooldown on this broker, not one per check.
