@@ -46,8 +46,16 @@ class RetentionTest {
       ReplicatedClusterTest.awaitIdenticalReplicas(cluster, t, 3);
 
       PartitionStore.PartitionOffsets o = ClusterFixture.localStore(cluster.brokers().get(0), t, 0).orElseThrow().offsets(p);
-      FetchedPartition below = c.log().fetch(FetchRequest.newBuilder().addPartitions(FetchPartition.newBuilder()
-          .setTopic("r").setPartition(0).setOffset(0)).build()).getPartitions(0);
+      // The controller may still be moving the new partition's leader to its preferred replica (a
+      // verify run met NOT_LEADER here): a client retries that, and so does this check.
+      FetchedPartition[] fetched = new FetchedPartition[1];
+      LocalCluster.waitFor(Duration.ofSeconds(30), "a fetch answered by the leader", () -> {
+        fetched[0] = c.log().fetch(FetchRequest.newBuilder().addPartitions(FetchPartition.newBuilder()
+            .setTopic("r").setPartition(0).setOffset(0)).build()).getPartitions(0);
+        return fetched[0].getError() != ErrorCode.NOT_LEADER
+            && fetched[0].getError() != ErrorCode.LEADER_NOT_AVAILABLE;
+      });
+      FetchedPartition below = fetched[0];
       assertEquals(ErrorCode.OFFSET_OUT_OF_RANGE, below.getError());
       assertTrue(below.getErrorMessage().contains("[" + o.logStartOffset() + ", 100]"), below.getErrorMessage());
 
