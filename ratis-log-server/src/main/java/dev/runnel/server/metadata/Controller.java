@@ -13,6 +13,7 @@ import dev.runnel.server.raft.GroupAdmin;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +47,8 @@ public final class Controller implements Closeable {
    * a tight loop.
    */
   static final long TRANSFER_BACKOFF_MS = 30_000;
+  /** Groups whose member priorities one pass checks at most (see {@link #evenPriorities}). */
+  static final int PRIORITY_CHECKS_PER_PASS = 32;
 
   private final int selfId;
   private final ClusterState state;
@@ -64,6 +67,13 @@ public final class Controller implements Closeable {
   private final ReplicaRepair repair;
   /** Group creations that failed, per group and broker, retried with back-off. */
   private final RetryBackoff<String> createRetries;
+  /**
+   * Established groups whose members this controller found at equal priority; emptied when it
+   * becomes the controller, so a group created by a predecessor that failed over before evening
+   * out its priorities is checked once more.
+   */
+  private final Set<String> evenPriorityGroups = new HashSet<>();
+  private int priorityChecks;
 
   public Controller(int selfId, ClusterState state, MetadataClient metadata, GroupAdmin admin,
       long sessionTimeoutMs, long intervalMs, Supplier<String> newClusterId,
@@ -89,6 +99,7 @@ public final class Controller implements Closeable {
     active = nowActive;
     if (nowActive) {
       LOG.info("Broker {} is now the controller", selfId);
+      executor.execute(evenPriorityGroups::clear);
       task = executor.scheduleWithFixedDelay(this::safePass, 0, intervalMs, TimeUnit.MILLISECONDS);
     } else if (task != null) {
       task.cancel(false);
@@ -119,6 +130,7 @@ public final class Controller implements Closeable {
 
   void pass() {
     passes++;
+    priorityChecks = 0;
     if (state.clusterId().isEmpty()) {
       metadata.submit(MetadataCommand.newBuilder()
           .setInitCluster(InitCluster.newBuilder().setClusterId(newClusterId.get())).build());
@@ -170,6 +182,9 @@ public final class Controller implements Closeable {
       Map<Integer, DamageRecord> partitionDamage = damaged.getOrDefault(id, Map.of());
       if (state.leader(id).isPresent() || !partitionDamage.isEmpty()) {
         repair.repair(t.getName(), id, p, hosted, partitionDamage);
+        if (partitionDamage.isEmpty()) {
+          evenPriorities(t.getName(), id, p, replicas, hosted);
+        }
         continue;
       }
       for (BrokerRecord b : replicas) {
@@ -181,7 +196,7 @@ public final class Controller implements Closeable {
             continue;
           }
           try {
-            admin.add(b, p.getRaftGroupId(), replicas);
+            admin.add(b, p.getRaftGroupId(), replicas, p.getReplicas(0));
             groups.add(p.getRaftGroupId());
             createRetries.succeeded(key);
             LOG.info("Created {}-{} (group {}) on broker {}", t.getName(), p.getPartition(),
@@ -207,6 +222,43 @@ public final class Controller implements Closeable {
   }
 
   /**
+   * Gives the members of a group that has had its first leader equal Raft priorities again. A new
+   * group's preferred replica is created with a higher priority so that it wins the first election
+   * (GroupAdmin.add): its first leader is then where the placement put it, and no leadership move
+   * follows a few seconds later, while clients start writing. Left raised, the priority would have
+   * Ratis hand leadership back to that replica whenever it catches up (all at once after a broker
+   * restart, where the controller spreads such moves out) and refuse to move it elsewhere. Checked
+   * once per group per controller term, at most {@link #PRIORITY_CHECKS_PER_PASS} per pass.
+   */
+  private void evenPriorities(String topic, PartitionId id, PartitionAssignment p,
+      List<BrokerRecord> replicas, Map<Integer, Set<String>> hosted) {
+    String gid = p.getRaftGroupId();
+    if (evenPriorityGroups.contains(gid) || priorityChecks >= PRIORITY_CHECKS_PER_PASS) {
+      return;
+    }
+    List<BrokerRecord> hosting = replicas.stream()
+        .filter(b -> hosted.getOrDefault(b.getId(), Set.of()).contains(gid)).toList();
+    if (hosting.size() != replicas.size()) {
+      return;  // a replica is down or being rebuilt; the rebuild's configuration evens them out
+    }
+    priorityChecks++;
+    try {
+      GroupAdmin.Conf conf = admin.conf(hosting.get(0), gid);
+      if (conf.changing()) {
+        return;
+      }
+      if (!conf.evenPriorities()) {
+        admin.setConfiguration(gid, hosting, replicas);
+        LOG.info("{}-{}: first leader elected; member priorities evened out", topic, id.partition());
+      }
+      evenPriorityGroups.add(gid);
+    } catch (IOException e) {
+      LOG.debug("{}-{}: cannot even out member priorities yet: {}", topic, id.partition(),
+          e.getMessage());
+    }
+  }
+
+  /**
    * Whether a new partition's group is missing from a broker: not listed by its Raft server, and
    * not held stopped there either. A stopped replica (a full disk) is not listed, and creating it
    * anew fails on its files ("Failed to FORMAT"); worse, Ratis 3.3's failed add then removes
@@ -220,6 +272,7 @@ public final class Controller implements Closeable {
   private void removeDeleted(TopicRecord t, Map<Integer, Set<String>> hosted) {
     boolean leftovers = false;
     for (PartitionAssignment p : ClusterState.groupsOf(t)) {
+      evenPriorityGroups.remove(p.getRaftGroupId());
       for (Map.Entry<Integer, Set<String>> e : hosted.entrySet()) {
         if (e.getValue().contains(p.getRaftGroupId())) {
           try {

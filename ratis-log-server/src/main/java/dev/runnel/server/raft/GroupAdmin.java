@@ -50,9 +50,22 @@ public final class GroupAdmin implements Closeable {
     this.props = props;
   }
 
+  /**
+   * The Raft priority of a new group's preferred replica; the others have 0. A member refuses its
+   * vote to a candidate of lower priority when their logs are equal, and Ratis fails an election
+   * that a higher-priority member refused, so while the preferred replica answers, only it can win
+   * the group's first election. A member that does not answer (not created yet, down) refuses
+   * nothing, and the others elect a leader among themselves as before.
+   */
+  static final int PREFERRED_PRIORITY = 1;
+
   public static RaftPeer peer(BrokerRecord b) {
+    return peer(b, 0);
+  }
+
+  private static RaftPeer peer(BrokerRecord b, int priority) {
     return RaftPeer.newBuilder().setId(GroupIds.peerId(b.getId()))
-        .setAddress(b.getHost() + ":" + b.getRaftPort()).build();
+        .setAddress(b.getHost() + ":" + b.getRaftPort()).setPriority(priority).build();
   }
 
   public static RaftGroup group(String groupId, List<BrokerRecord> replicas) {
@@ -79,10 +92,19 @@ public final class GroupAdmin implements Closeable {
     }
   }
 
-  /** Creates the group's replica on the broker (formatting a new directory). */
-  public void add(BrokerRecord b, String groupId, List<BrokerRecord> replicas) throws IOException {
-    check(io(() -> client(b).getGroupManagementApi(GroupIds.peerId(b.getId()))
-        .add(group(groupId, replicas), true)), "add group " + groupId + " on broker " + b.getId());
+  /**
+   * Creates the group's replica on the broker (formatting a new directory), in a configuration that
+   * gives {@code preferred} the {@link #PREFERRED_PRIORITY}, so that it wins the group's first
+   * election. Once the group has a leader, {@link #setConfiguration} with the same members evens
+   * the priorities out again: Ratis would otherwise hand leadership back to that replica whenever it
+   * has caught up, and refuse to move it anywhere else.
+   */
+  public void add(BrokerRecord b, String groupId, List<BrokerRecord> replicas, int preferred)
+      throws IOException {
+    RaftGroup g = RaftGroup.valueOf(RaftGroupId.valueOf(UUID.fromString(groupId)), replicas.stream()
+        .map(r -> peer(r, r.getId() == preferred ? PREFERRED_PRIORITY : 0)).toList());
+    check(io(() -> client(b).getGroupManagementApi(GroupIds.peerId(b.getId())).add(g, true)),
+        "add group " + groupId + " on broker " + b.getId());
   }
 
   /**
@@ -94,8 +116,11 @@ public final class GroupAdmin implements Closeable {
         .add(group(groupId, List.of()), true)), "add empty group " + groupId + " on broker " + b.getId());
   }
 
-  /** A member's view of its group's Raft configuration. */
-  public record Conf(Set<Integer> brokers, boolean changing) {}
+  /**
+   * A member's view of its group's Raft configuration: its voting brokers, whether a change is
+   * under way, and whether all members have the same priority (see {@link #add}).
+   */
+  public record Conf(Set<Integer> brokers, boolean changing, boolean evenPriorities) {}
 
   /** The group's configuration as the member on {@code b} sees it. */
   public Conf conf(BrokerRecord b, String groupId) throws IOException {
@@ -106,7 +131,8 @@ public final class GroupAdmin implements Closeable {
         () -> new IOException("broker " + b.getId() + " reports no configuration for " + groupId));
     Set<Integer> ids = c.getPeersList().stream()
         .map(p -> GroupIds.brokerId(RaftPeerId.valueOf(p.getId()))).collect(Collectors.toSet());
-    return new Conf(ids, c.getOldPeersCount() > 0);
+    boolean even = c.getPeersList().stream().mapToInt(p -> p.getPriority()).distinct().count() <= 1;
+    return new Conf(ids, c.getOldPeersCount() > 0, even);
   }
 
   /**
