@@ -1,12 +1,13 @@
-# Shared by bench/many-partitions.sh and bench/many-topics.sh (source it after setting WORK and
-# cd-ing to the checkout): a 3-broker `bin/runnel dev` on base port 29292, and what an idle
-# cluster costs.
-BS="127.0.0.1:29292,127.0.0.1:29392,127.0.0.1:29492"
+# Shared by bench/many-partitions.sh, bench/many-topics.sh and bench/fresh-topics.sh (source it
+# after setting WORK, and BASE_PORT if not 29292, and cd-ing to the checkout): a 3-broker
+# `bin/runnel dev` on that base port, and what an idle cluster costs.
+BASE_PORT=${BASE_PORT:-29292}
+BS="127.0.0.1:$BASE_PORT,127.0.0.1:$((BASE_PORT + 100)),127.0.0.1:$((BASE_PORT + 200))"
 log() { echo "[$(date +%T)] $*" >&2; }
 
 # Starts the cluster in the background, stopped when the calling script exits; waits until up.
 start_dev_cluster() {
-  bin/runnel dev --brokers 3 --data-dir "$WORK/data" --base-port 29292 > "$WORK/dev.log" 2>&1 &
+  bin/runnel dev --brokers 3 --data-dir "$WORK/data" --base-port "$BASE_PORT" > "$WORK/dev.log" 2>&1 &
   DEV=$!
   # TERM, not INT: a background job of a non-interactive shell starts with SIGINT ignored.
   trap 'kill $DEV 2>/dev/null; wait $DEV 2>/dev/null || true' EXIT

@@ -28,27 +28,18 @@ done
 command -v curl > /dev/null || die "curl not found"
 
 cd "$(dirname "$0")/.."
-DEV=""
-cleanup() {
-  [ -n "$DEV" ] && kill "$DEV" 2> /dev/null && wait "$DEV" 2> /dev/null
-  rm -rf "$WORK/runnel"
-  true
-}
 # Only ever delete a directory this script made (it always holds dev.log).
 if [ -d "$WORK" ] && [ -n "$(ls -A "$WORK")" ] && [ ! -e "$WORK/dev.log" ]; then
   die "WORK=$WORK is not empty and was not made by this script; choose another directory"
 fi
 mkdir -p "$WORK" || die "cannot create WORK=$WORK"
-rm -rf "$WORK/runnel"
+rm -rf "$WORK/data"
 : > "$WORK/dev.log"
-trap cleanup EXIT
-bin/runnel dev --brokers 3 --data-dir "$WORK/runnel" --base-port "$BASE_PORT" > "$WORK/dev.log" 2>&1 &
-DEV=$!
-for _ in $(seq 1 180); do grep -q "Runnel is up" "$WORK/dev.log" && break; sleep 1; done
-grep -q "Runnel is up" "$WORK/dev.log" || die "cluster did not start; see $WORK/dev.log"
+. bench/dev-cluster.sh
+start_dev_cluster
 
 for i in $(seq 1 "$TOPICS"); do
-  out=$(bin/runnel bench produce --bootstrap "127.0.0.1:$BASE_PORT" --topic "fresh-$i" --create-topic \
+  out=$(bin/runnel bench produce --bootstrap "$BS" --topic "fresh-$i" --create-topic \
     --partitions 6 --replication-factor 3 --num-records "$RECORDS" --throughput "$RATE" \
     --record-size 1024 --acks all --linger-ms 5 --batch-size 131072 2> "$WORK/fresh-$i.err") \
     || die "bench produce failed for topic fresh-$i; see $WORK/fresh-$i.err"
@@ -69,3 +60,6 @@ done | grep -E '^ratis_leader_election_(electionCount|transferLeadershipCount)\{
            for (c in a) printf " %d x%d", c, a[c]
            print ""
          }'
+# The brokers' data (a few hundred MB) is not kept.
+kill "$DEV" 2> /dev/null && wait "$DEV" 2> /dev/null || true
+rm -rf "$WORK/data"
