@@ -103,7 +103,8 @@ public final class RunnelAdmin implements Admin {
     List<BrokerNode> brokers = new ArrayList<>();
     for (BrokerDescription b : r.getBrokersList()) {
       brokers.add(new BrokerNode(b.getId(), b.getHost(), b.getPort(), b.getRack(), b.getAlive(),
-          b.getControllerEligible(), b.getReplicaCount(), b.getLeaderCount()));
+          b.getControllerEligible(), b.getReplicaCount(), b.getLeaderCount(),
+          b.getStoppedReplicaCount()));
     }
     return new ClusterDescription(r.getClusterId(), r.getControllerId(), brokers,
         r.getMetadataVersion());

@@ -3,6 +3,7 @@ package dev.runnel.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runnel.proto.v1.DescribeClusterRequest;
 import dev.runnel.proto.v1.TopicDescription;
 import dev.runnel.server.partition.ReplicaSuspension;
 import dev.runnel.server.testkit.LocalCluster;
@@ -40,10 +41,14 @@ class StoppedReplicaReportTest {
       assertTrue(suspension.stop(RaftGroupId.valueOf(UUID.fromString(gid))));
       LocalCluster.waitFor(Duration.ofSeconds(10), "the stopped replica in a heartbeat",
           () -> b.clusterState().stoppedGroups(b.brokerId()).equals(Set.of(gid)));
+      assertEquals(1, c.admin().describeCluster(DescribeClusterRequest.getDefaultInstance())
+          .getBrokers(0).getStoppedReplicaCount(), "cluster describe counts the stopped replica");
 
       assertEquals(1, suspension.restartAll());
       LocalCluster.waitFor(Duration.ofSeconds(10), "no stopped replica in a heartbeat",
           () -> b.clusterState().stoppedGroups(b.brokerId()).isEmpty());
+      assertEquals(0, c.admin().describeCluster(DescribeClusterRequest.getDefaultInstance())
+          .getBrokers(0).getStoppedReplicaCount());
       assertEquals(0, ClusterFixture.produce(cluster, "stopped", 0,
           Batches.values("after").toByteString()).getBaseOffset());
     }

@@ -34,10 +34,19 @@ public final class ClusterCommand implements Callable<Integer> {
         PrintWriter out = cluster.main.out();
         out.printf("Cluster: %s  controller: %d  metadata version: %d%n", d.clusterId(), d.controllerId(),
             d.metadataVersion());
-        out.printf("%-6s %-24s %-6s %-11s %-9s %-8s%n", "BROKER", "ADDRESS", "ALIVE", "CONTROLLER?", "REPLICAS", "LEADERS");
+        out.printf("%-6s %-24s %-6s %-11s %-9s %-8s %s%n", "BROKER", "ADDRESS", "ALIVE", "CONTROLLER?",
+            "REPLICAS", "LEADERS", "STOPPED");
+        int stopped = 0;
         for (BrokerNode b : d.brokers()) {
-          out.printf("%-6d %-24s %-6s %-11s %-9d %-8d%n", b.id(), b.address(), b.alive() ? "yes" : "NO",
-              b.controllerEligible() ? "eligible" : "-", b.replicaCount(), b.leaderCount());
+          out.printf("%-6d %-24s %-6s %-11s %-9d %-8d %d%n", b.id(), b.address(),
+              b.alive() ? "yes" : "NO", b.controllerEligible() ? "eligible" : "-", b.replicaCount(),
+              b.leaderCount(), b.stoppedReplicaCount());
+          stopped += b.stoppedReplicaCount();
+        }
+        if (stopped > 0) {
+          out.printf("STOPPED: replicas held stopped after a storage failure: a full disk (they restart"
+              + " once space is back) or another write error (until the broker restarts); see the"
+              + " broker's log and docs/operations.md, \"Full disk\".%n");
         }
       }
       return Main.EXIT_OK;

@@ -69,6 +69,9 @@ class ClientCommandsTest {
     assertFalse(run("topics", "list").out().lines().toList().contains("t1"));
     CliRunner.Run cluster = run("cluster", "describe");
     assertTrue(cluster.out().contains("eligible"), cluster.out());
+    assertTrue(cluster.out().lines().anyMatch(l -> l.startsWith("BROKER") && l.endsWith("STOPPED")),
+        cluster.out());
+    assertFalse(cluster.out().contains("STOPPED: "), "no stopped replicas, no explanation");
   }
 
   @Test

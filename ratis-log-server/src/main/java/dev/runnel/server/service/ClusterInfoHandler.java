@@ -20,6 +20,7 @@ import dev.runnel.server.metadata.MetadataClient;
 import dev.runnel.server.service.TopicDirectory.Target;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntSupplier;
 
@@ -79,12 +80,18 @@ public final class ClusterInfoHandler {
     for (BrokerRecord b : state.brokers()) {
       int replicas = 0;
       int leaders = 0;
+      int stopped = 0;
+      Set<String> stoppedGroups = state.stoppedGroups(b.getId());
       for (TopicRecord t : state.liveTopics()) {
         for (PartitionAssignment p : t.getPartitionsList()) {
           if (p.getReplicasList().contains(b.getId())) {
             replicas++;
-            if (topics.leaderOf(topics.resolve(t, p.getPartition())) == b.getId()) {
+            Target target = topics.resolve(t, p.getPartition());
+            if (topics.leaderOf(target) == b.getId()) {
               leaders++;
+            }
+            if (stoppedGroups.contains(target.groupId())) {
+              stopped++;
             }
           }
         }
@@ -93,7 +100,7 @@ public final class ClusterInfoHandler {
           .setPort(b.getClientPort()).setRack(b.getRack())
           .setAlive(state.isAlive(b.getId(), sessionTimeoutMs))
           .setControllerEligible(b.getControllerEligible()).setReplicaCount(replicas)
-          .setLeaderCount(leaders));
+          .setLeaderCount(leaders).setStoppedReplicaCount(stopped));
     }
     return r.build();
   }
