@@ -89,5 +89,7 @@ measured() { # label command...
 echo "build $(git rev-parse --short HEAD 2> /dev/null || echo unknown), brokers $PIDS"
 echo "warm-up: $(produce warm "$WARMUP_RECORDS" -1)"
 for i in $(seq 1 "$W1_RUNS"); do measured "W1 run $i" produce "w1-$i" "$W1_RECORDS" -1; done
-for r in $RATES; do measured "fixed $r/s" produce "rate-$r" $((r * 30)) "$r"; done
+# One topic per run, so a rate may be listed more than once (later runs on a warmer cluster).
+n=0
+for r in $RATES; do n=$((n + 1)); measured "fixed $r/s" produce "rate-$r-$n" $((r * 30)) "$r"; done
 for p in $PIDS; do echo "broker $p peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/"$p"/status)"; done
