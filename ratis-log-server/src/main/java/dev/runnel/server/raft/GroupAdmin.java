@@ -69,8 +69,13 @@ public final class GroupAdmin implements Closeable {
   }
 
   public static RaftGroup group(String groupId, List<BrokerRecord> replicas) {
-    return RaftGroup.valueOf(RaftGroupId.valueOf(UUID.fromString(groupId)),
-        replicas.stream().map(GroupAdmin::peer).toList());
+    return group(groupId, replicas, -1);
+  }
+
+  /** The group with {@code preferred} (a broker id, or -1 for none) at the higher priority. */
+  private static RaftGroup group(String groupId, List<BrokerRecord> replicas, int preferred) {
+    return RaftGroup.valueOf(RaftGroupId.valueOf(UUID.fromString(groupId)), replicas.stream()
+        .map(r -> peer(r, r.getId() == preferred ? PREFERRED_PRIORITY : 0)).toList());
   }
 
   /** Group ids hosted by the broker. */
@@ -93,18 +98,14 @@ public final class GroupAdmin implements Closeable {
   }
 
   /**
-   * Creates the group's replica on the broker (formatting a new directory), in a configuration that
-   * gives {@code preferred} the {@link #PREFERRED_PRIORITY}, so that it wins the group's first
-   * election. Once the group has a leader, {@link #setConfiguration} with the same members evens
-   * the priorities out again: Ratis would otherwise hand leadership back to that replica whenever it
-   * has caught up, and refuse to move it anywhere else.
+   * Creates the group's replica on the broker (formatting a new directory), with {@code preferred}
+   * at {@link #PREFERRED_PRIORITY} so that it wins the first election; {@link #setConfiguration}
+   * with the same members evens the priorities out later (Controller.evenPriorities says why).
    */
   public void add(BrokerRecord b, String groupId, List<BrokerRecord> replicas, int preferred)
       throws IOException {
-    RaftGroup g = RaftGroup.valueOf(RaftGroupId.valueOf(UUID.fromString(groupId)), replicas.stream()
-        .map(r -> peer(r, r.getId() == preferred ? PREFERRED_PRIORITY : 0)).toList());
-    check(io(() -> client(b).getGroupManagementApi(GroupIds.peerId(b.getId())).add(g, true)),
-        "add group " + groupId + " on broker " + b.getId());
+    check(io(() -> client(b).getGroupManagementApi(GroupIds.peerId(b.getId()))
+        .add(group(groupId, replicas, preferred), true)), "add group " + groupId + " on broker " + b.getId());
   }
 
   /**
