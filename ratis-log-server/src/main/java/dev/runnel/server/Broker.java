@@ -181,7 +181,7 @@ public final class Broker implements AutoCloseable {
     closeables.add(0, checkpoints);
     raft = new RaftHost(self, props,
         gid -> GroupIds.isMetadata(gid) ? metadataSm : new PartitionStateMachine(opener, replicas,
-            state::partitionsOfGroup, checkpoints, snapshots),
+            state::partitionsOfGroup, checkpoints, snapshots, random),
         member ? metadataGroup : null, recover);
     raft.start();
     closeables.add(0, raft);

@@ -296,6 +296,10 @@ public final class ServerConfig {
     return get(RAFT_SNAPSHOT_BYTES);
   }
 
+  public int raftSnapshotJitterPercent() {
+    return get(RAFT_SNAPSHOT_JITTER_PERCENT);
+  }
+
   public long blockCacheBytes() {
     return get(BLOCK_CACHE_BYTES);
   }

@@ -192,6 +192,12 @@ public final class ServerConfigKeys {
       "Bytes of Raft entries applied between two automatic snapshots of a partition group, "
           + "whichever of this and raft.snapshot.threshold.entries comes first. Bounds the Raft log "
           + "a group replica keeps on disk (about this plus one segment) whatever the entry size.");
+  public static final ConfigKey<Integer> RAFT_SNAPSHOT_JITTER_PERCENT = define(
+      "raft.snapshot.jitter.percent", INT, 50, Validators.between(0, 90),
+      "Each group replica lowers both snapshot thresholds by a random share of up to this many "
+          + "percent, drawn anew for every snapshot, so that the groups of a topic (which take "
+          + "equal shares of its load) do not all checkpoint in the same second. The thresholds "
+          + "stay upper bounds; 0 turns the jitter off.");
 
   // Storage.
 

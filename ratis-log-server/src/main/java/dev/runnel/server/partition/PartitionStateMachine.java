@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
@@ -79,6 +80,9 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
   private final CheckpointWriter checkpoints;
   private final Function<String, List<PartitionId>> partitionsOfGroup;
   private final SnapshotPolicy snapshotPolicy;
+  private final RandomGenerator random;
+  /** When the next checkpoint is due, drawn anew for each one; apply thread only. */
+  private SnapshotPolicy.Threshold nextCheckpoint;
   /** Bytes of entries applied since the latest checkpoint started; apply thread only. */
   private long bytesSinceCheckpoint;
   private final AppendSignal appendSignal = new AppendSignal();
@@ -98,11 +102,15 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
    *     far as this broker knows them yet: their storage is prepared when the replica opens
    * @param checkpoints where snapshots are written, off the apply thread
    * @param snapshotPolicy when a snapshot is due (Ratis asks every few entries)
+   * @param random draws each checkpoint's threshold from the policy's jitter; shared by the
+   *     broker's groups, so it must be thread-safe
    */
   public PartitionStateMachine(StoreOpener opener, Events events,
       Function<String, List<PartitionId>> partitionsOfGroup, CheckpointWriter checkpoints,
-      SnapshotPolicy snapshotPolicy) {
+      SnapshotPolicy snapshotPolicy, RandomGenerator random) {
     this.snapshotPolicy = snapshotPolicy;
+    this.random = random;
+    this.nextCheckpoint = snapshotPolicy.draw(random);
     this.opener = opener;
     this.events = events;
     this.checkpoints = checkpoints;
@@ -402,7 +410,7 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
       return latestCheckpoint == null ? -1 : latestCheckpoint.index();
     }
     long entriesSince = applied.index() - (latestCheckpoint == null ? -1 : latestCheckpoint.index());
-    if (!snapshotPolicy.due(entriesSince, bytesSinceCheckpoint)) {
+    if (!nextCheckpoint.due(entriesSince, bytesSinceCheckpoint)) {
       return -1;  // Ratis asks again after a few more entries
     }
     Path sm = smDir;
@@ -412,6 +420,7 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
         return -1; // closed meanwhile: the task would only find the store closed
       }
       bytesSinceCheckpoint = 0;
+      nextCheckpoint = snapshotPolicy.draw(random);
       pendingCheckpoint = checkpoints.start(() -> {
         try {
           return write(s, sm, applied, keep);
@@ -439,6 +448,8 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
     Path dir = Checkpoints.dirFor(smDir, applied.term(), applied.index());
     Checkpoints.deleteAllExcept(smDir, keep == null ? dir : keep.dir(), dir);
     Checkpoints.deleteRecursively(dir);
+    // The flush drops the files retention trimmed (they must not reach the checkpoint); the
+    // checkpoint's own flush then has only the few writes applied since.
     s.flush();
     s.checkpoint(dir);
     Checkpoints.markComplete(dir);

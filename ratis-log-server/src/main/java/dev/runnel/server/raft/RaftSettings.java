@@ -108,7 +108,8 @@ public final class RaftSettings {
 
   /** The snapshot policy the state machines apply (Ratis only asks, see {@link SnapshotPolicy}). */
   public static SnapshotPolicy snapshotPolicy(ServerConfig c) {
-    return new SnapshotPolicy(c.raftSnapshotThresholdEntries(), c.raftSnapshotThresholdBytes());
+    return new SnapshotPolicy(c.raftSnapshotThresholdEntries(), c.raftSnapshotThresholdBytes(),
+        c.raftSnapshotJitterPercent());
   }
 
   private static TimeDuration ms(long millis) {

@@ -130,6 +130,7 @@ class ServerConfigTest {
       "raft.log.sync.max.entries | 0 | is out of range (1..4096)",
       "raft.snapshot.threshold.entries | 15 | is out of range (16..100000000)",
       "raft.snapshot.threshold.bytes | 1000KiB | is out of range (1 MiB..1024 GiB)",
+      "raft.snapshot.jitter.percent | 91 | is out of range (0..90)",
       "storage.block.cache.bytes | 0 | is out of range (1 MiB..1024 GiB)",
       "storage.write.buffer.total.bytes | 99999999999999999999 | is not a byte count",
       "storage.background.jobs | 65 | is out of range (1..64)",
