@@ -233,13 +233,17 @@ public final class Broker implements AutoCloseable {
   /** What this broker tells the controller it can host; logged, as topics are refused beyond it. */
   private int groupReplicaCapacity() {
     long direct = GroupReplicaCapacity.jvmDirectMemoryLimit();
-    int n = GroupReplicaCapacity.of(config, direct);
+    long heap = Runtime.getRuntime().maxMemory();
+    long segment = RaftSettings.segmentBytes(config);
+    int n = GroupReplicaCapacity.of(config, direct, heap, segment);
     if (config.raftMaxGroupReplicas() > 0) {
       LOG.info("Hosting at most {} partition-group replicas (raft.max.group.replicas)", n);
     } else {
-      LOG.info("Hosting at most {} partition-group replicas: {} MiB of direct memory, 64 MiB of it"
-          + " kept for gRPC, {} bytes per replica (raft.log.write.buffer.bytes)", n, direct >> 20,
-          config.raftWriteBufferBytes());
+      LOG.info("Hosting at most {} partition-group replicas, the lower of what direct memory and"
+          + " heap allow: {} MiB of direct memory less 64 MiB for gRPC, at {} bytes per replica"
+          + " (raft.log.write.buffer.bytes); {} MiB of heap less max.inflight.produce.bytes and"
+          + " 128 MiB, at {} bytes per replica (one Raft log segment)", n, direct >> 20,
+          config.raftWriteBufferBytes(), heap >> 20, segment);
     }
     return n;
   }

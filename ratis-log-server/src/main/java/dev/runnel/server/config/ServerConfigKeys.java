@@ -95,9 +95,11 @@ public final class ServerConfigKeys {
       "Most partition-group replicas this broker hosts; a topic whose groups would take a broker "
           + "past it is refused (BROKER_CAPACITY_EXCEEDED) instead of created without leaders. "
           + "Each group replica holds a direct write buffer of raft.log.write.buffer.bytes, even "
-          + "when idle. 0 = derive it from the JVM's direct-memory limit (-XX:MaxDirectMemorySize, "
-          + "else -Xmx): (limit - 64 MiB) / raft.log.write.buffer.bytes, at least 1; the 64 MiB are "
-          + "for gRPC's buffers, which count against the same limit.");
+          + "when idle, and, once it has taken writes, about one raft.log.segment.bytes of heap. "
+          + "0 = derive it from the JVM's limits, the lower of (direct-memory limit "
+          + "(-XX:MaxDirectMemorySize, else -Xmx) - 64 MiB) / raft.log.write.buffer.bytes and "
+          + "(-Xmx - max.inflight.produce.bytes - 128 MiB) / raft.log.segment.bytes, at least 1; "
+          + "the 64 MiB are for gRPC's buffers, which count against the same limit.");
   public static final ConfigKey<Long> RETENTION_MS = define("retention.ms", LONG, 604_800_000L,
       Validators.unlimitedOrAtLeastZero("ms"),
       "Default time records are kept (7 days); topics may override it.");

@@ -2,6 +2,7 @@ package dev.runnel.server.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.runnel.server.raft.RaftSettings;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,10 +43,31 @@ class GroupReplicaCapacityTest {
   }
 
   @Test
+  void heapCapacityKeepsInflightAnd128MiBBackAndIsAtLeastOne() {
+    long segment = RaftSettings.segmentBytes(ServerConfig.of(Map.of()));
+    // 512 MiB - 64 MiB in flight - 128 MiB reserve = 320 MiB / ~4.1 MiB per segment
+    assertEquals(77, GroupReplicaCapacity.heapDerived(512 * MIB, 64 * MIB, segment));
+    assertEquals(20, GroupReplicaCapacity.heapDerived(512 * MIB, 64 * MIB, 16 * MIB));
+    assertEquals(1, GroupReplicaCapacity.heapDerived(128 * MIB, 64 * MIB, segment));
+  }
+
+  @Test
+  void theLowerOfTheDirectAndHeapLimitsWins() {
+    ServerConfig defaults = ServerConfig.of(Map.of());
+    long segment = RaftSettings.segmentBytes(defaults);
+    // The default broker (-Xmx512m, so 512 MiB of direct memory too): the heap binds.
+    assertEquals(77, GroupReplicaCapacity.of(defaults, 512 * MIB, 512 * MIB, segment));
+    // Plenty of heap, little direct memory: direct memory binds.
+    assertEquals(93, GroupReplicaCapacity.of(defaults, 256 * MIB, 4096 * MIB, segment));
+    // Larger segments take more heap per replica (16 MiB: 20 of them fit in 512 MiB).
+    ServerConfig big = ServerConfig.of(Map.of("raft.log.segment.bytes", "16MiB"));
+    assertEquals(20, GroupReplicaCapacity.of(big, 512 * MIB, 512 * MIB,
+        RaftSettings.segmentBytes(big)));
+  }
+
+  @Test
   void aConfiguredLimitWinsOverTheDerivedOne() {
-    ServerConfig set = ServerConfig.of(Map.of("raft.max.group.replicas", "40"));
-    assertEquals(40, GroupReplicaCapacity.of(set, 512 * MIB));
-    ServerConfig derived = ServerConfig.of(Map.of());
-    assertEquals(217, GroupReplicaCapacity.of(derived, 512 * MIB));
+    ServerConfig set = ServerConfig.of(Map.of("raft.max.group.replicas", "400"));
+    assertEquals(400, GroupReplicaCapacity.of(set, 512 * MIB, 512 * MIB, 4 * MIB));
   }
 }
