@@ -14,8 +14,8 @@ import java.util.Locale;
  *   <li>Heap: Ratis keeps every entry of a replica's open log segment on the heap, and a segment
  *       stays open until it is full or the term changes, so a replica that once took a few MiB of
  *       writes holds about one {@code raft.log.segment.bytes} for good, idle or not. Measured: 40
- *       topics of 6 partitions, each written ~11 MB, held 480-485 MiB of a 512 MiB heap after a full GC on
- *       every broker; a few more would have run all three out of memory at once.
+ *       topics of 6 partitions, each written ~11 MB, held 480-485 MiB of a 512 MiB heap after a
+ *       full GC on every broker; a few more would have run all three out of memory at once.
  * </ul>
  *
  * The controller checks this capacity before it accepts a topic, so either failure is a clear
