@@ -6,8 +6,16 @@ BS="127.0.0.1:$BASE_PORT,127.0.0.1:$((BASE_PORT + 100)),127.0.0.1:$((BASE_PORT +
 log() { echo "[$(date +%T)] $*" >&2; }
 
 # Starts the cluster in the background, stopped when the calling script exits; waits until up.
+# Extra `bin/runnel dev` arguments (e.g. --set KEY=VALUE) come from the array DEV_ARGS, and the
+# brokers' JVM options from BROKER_JAVA_OPTS (bin/runnel's defaults when unset).
 start_dev_cluster() {
-  bin/runnel dev --brokers 3 --data-dir "$WORK/data" --base-port "$BASE_PORT" > "$WORK/dev.log" 2>&1 &
+  if [ -n "${BROKER_JAVA_OPTS:-}" ]; then
+    RUNNEL_JAVA_OPTS="$BROKER_JAVA_OPTS" bin/runnel dev --brokers 3 --data-dir "$WORK/data" \
+      --base-port "$BASE_PORT" ${DEV_ARGS[@]+"${DEV_ARGS[@]}"} > "$WORK/dev.log" 2>&1 &
+  else
+    bin/runnel dev --brokers 3 --data-dir "$WORK/data" --base-port "$BASE_PORT" \
+      ${DEV_ARGS[@]+"${DEV_ARGS[@]}"} > "$WORK/dev.log" 2>&1 &
+  fi
   DEV=$!
   # TERM, not INT: a background job of a non-interactive shell starts with SIGINT ignored.
   trap 'kill $DEV 2>/dev/null; wait $DEV 2>/dev/null || true' EXIT
