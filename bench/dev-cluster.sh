@@ -5,6 +5,18 @@ BASE_PORT=${BASE_PORT:-29292}
 BS="127.0.0.1:$BASE_PORT,127.0.0.1:$((BASE_PORT + 100)),127.0.0.1:$((BASE_PORT + 200))"
 log() { echo "[$(date +%T)] $*" >&2; }
 
+# Makes $WORK ready for a fresh cluster. Only ever deletes inside a directory a bench script made
+# (it always holds dev.log).
+prepare_work_dir() {
+  if [ -d "$WORK" ] && [ -n "$(ls -A "$WORK")" ] && [ ! -e "$WORK/dev.log" ]; then
+    log "WORK=$WORK is not empty and was not made by a bench script; choose another directory"
+    exit 2
+  fi
+  mkdir -p "$WORK" || { log "cannot create WORK=$WORK"; exit 2; }
+  rm -rf "$WORK/data"
+  : > "$WORK/dev.log"
+}
+
 # Starts the cluster in the background, stopped when the calling script exits; waits until up.
 # Extra `bin/runnel dev` arguments (e.g. --set KEY=VALUE) come from the array DEV_ARGS, and the
 # brokers' JVM options from BROKER_JAVA_OPTS (bin/runnel's defaults when unset).

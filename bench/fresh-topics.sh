@@ -28,14 +28,8 @@ done
 command -v curl > /dev/null || die "curl not found"
 
 cd "$(dirname "$0")/.."
-# Only ever delete a directory this script made (it always holds dev.log).
-if [ -d "$WORK" ] && [ -n "$(ls -A "$WORK")" ] && [ ! -e "$WORK/dev.log" ]; then
-  die "WORK=$WORK is not empty and was not made by this script; choose another directory"
-fi
-mkdir -p "$WORK" || die "cannot create WORK=$WORK"
-rm -rf "$WORK/data"
-: > "$WORK/dev.log"
 . bench/dev-cluster.sh
+prepare_work_dir
 start_dev_cluster
 
 for i in $(seq 1 "$TOPICS"); do
