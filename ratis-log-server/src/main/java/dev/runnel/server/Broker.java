@@ -18,6 +18,7 @@ import dev.runnel.server.metadata.Controller;
 import dev.runnel.server.metadata.MetadataClient;
 import dev.runnel.server.metadata.MetadataStateMachine;
 import dev.runnel.server.partition.CheckpointWriter;
+import dev.runnel.server.partition.EntryPayloads;
 import dev.runnel.server.partition.LocalReplicas;
 import dev.runnel.server.partition.Quarantine;
 import dev.runnel.server.partition.ReplicaCheck;
@@ -179,9 +180,13 @@ public final class Broker implements AutoCloseable {
             .description("Time to write one partition group's checkpoint (a Raft snapshot)")
             .register(meters));
     closeables.add(0, checkpoints);
+    EntryPayloads payloads = new EntryPayloads(config.raftLogPayloadSeparate(),
+        RaftSettings.entryDataFileBytes(config), (int) RaftSettings.maxEntrySize(config).getSize(),
+        EntryPayloads.DEFAULT_SYNC_THREADS);
+    closeables.add(0, payloads);
     raft = new RaftHost(self, props,
         gid -> GroupIds.isMetadata(gid) ? metadataSm : new PartitionStateMachine(opener, replicas,
-            state::partitionsOfGroup, checkpoints, snapshots, random),
+            state::partitionsOfGroup, checkpoints, snapshots, random, payloads),
         member ? metadataGroup : null, recover);
     raft.start();
     closeables.add(0, raft);
@@ -234,7 +239,7 @@ public final class Broker implements AutoCloseable {
   private int groupReplicaCapacity() {
     long direct = GroupReplicaCapacity.jvmDirectMemoryLimit();
     long heap = Runtime.getRuntime().maxMemory();
-    long segment = RaftSettings.segmentBytes(config);
+    long segment = RaftSettings.heapPerGroupReplica(config);
     int n = GroupReplicaCapacity.of(config, direct, heap, segment);
     if (config.raftMaxGroupReplicas() > 0) {
       LOG.info("Hosting at most {} partition-group replicas (raft.max.group.replicas)", n);
@@ -242,7 +247,7 @@ public final class Broker implements AutoCloseable {
       LOG.info("Hosting at most {} partition-group replicas, the lower of what direct memory and"
           + " heap allow: {} MiB of direct memory less 64 MiB for gRPC, at {} bytes per replica"
           + " (raft.log.write.buffer.bytes); {} MiB of heap less max.inflight.produce.bytes and"
-          + " 128 MiB, at {} bytes per replica (one Raft log segment)", n, direct >> 20,
+          + " 128 MiB, at {} bytes per replica (an open Raft log segment's entries)", n, direct >> 20,
           config.raftWriteBufferBytes(), heap >> 20, segment);
     }
     return n;

@@ -24,19 +24,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A topic written with many times its retention size keeps the broker's data directory (Raft log,
  * snapshots, RocksDB) within the bound documented in docs/operations.md: retention plus about
- * {@code raft.snapshot.threshold.entries} entries of Raft log and a few RocksDB files.
+ * {@code raft.snapshot.threshold.entries} entries of Raft log (their payloads in the entry-data
+ * files), a segment's entries more, and a few RocksDB files.
  */
 class BoundedDiskTest {
   private static final long RETENTION = 2L << 20;
   private static final int BATCH = 100_000;
-  private static final int BATCHES = 600;
+  private static final int BATCHES = 800;
 
   @TempDir Path dir;
 
   @Test
   void dataDirectoryStaysBoundedByRetention() throws Exception {
     Map<String, String> s = Map.of("retention.check.interval.ms", "100", "raft.snapshot.threshold.entries", "32",
-        "raft.log.segment.bytes", "1048576", "max.batch.bytes", "262144", "max.record.bytes", "200000",
+        "raft.log.segment.bytes", "4096", "max.batch.bytes", "262144", "max.record.bytes", "200000",
         "raft.log.write.buffer.bytes", "393216");
     try (LocalCluster cluster = LocalCluster.start(1, dir, s); TestClient c = new TestClient(cluster.bootstrap())) {
       TopicDescription t = c.admin().createTopic(CreateTopicRequest.newBuilder().setName("big").setPartitions(1)
@@ -55,9 +56,12 @@ class BoundedDiskTest {
       LocalCluster.waitFor(Duration.ofSeconds(30), "retention applied", () -> ClusterFixture
           .localStore(cluster.brokers().get(0), t, 0).map(st -> st.offsets(p).storedBytes() <= RETENTION).orElse(false));
       long written = (long) BATCH * BATCHES;
-      // Bound: retention + snapshot threshold x entry size (Raft log kept until the next snapshot) +
-      // one Raft segment + two checkpoints' worth of files not yet compacted away + RocksDB overhead.
-      long bound = RETENTION + 32L * BATCH + (1L << 20) + 2 * RETENTION + (4L << 20);
+      // Bound: retention + snapshot threshold x entry size (payloads kept until the next snapshot)
+      // + one 4 KiB Raft log segment's entries (~100 headers) x entry size + one entry-data file
+      // (4 x (max.batch.bytes + 64 KiB)) + two checkpoints' worth of files not yet compacted away
+      // + RocksDB overhead.
+      long bound = RETENTION + 32L * BATCH + 100L * BATCH + 4 * (262144 + 65536) + 2 * RETENTION
+          + (4L << 20);
       assertTrue(max < bound, "data dir peaked at " + max + " bytes for " + written + " written; bound " + bound);
       assertTrue(written > 3 * bound, "the test writes several times the bound");
       System.out.println("BoundedDiskTest: peak " + max + " bytes on disk for " + written + " written, bound " + bound);

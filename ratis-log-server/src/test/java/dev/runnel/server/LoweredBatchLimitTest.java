@@ -16,16 +16,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A broker restarted with a smaller {@code max.batch.bytes} than its Raft logs were written with
- * (the default went from 4 to 2 MiB) cannot read its larger entries. It must refuse to start and
- * say what to set, not call its replicas damaged; set back, it starts and serves the data.
+ * (the default went from 4 to 2 MiB) cannot read its larger entries if they carry their batches
+ * ({@code raft.log.payload.separate=false}). It must refuse to start and say what to set, not call
+ * its replicas damaged; set back, it starts and serves the data. With payloads outside the log
+ * (the default) the log's entries are small and the payloads still read: it just starts.
  */
 class LoweredBatchLimitTest {
   private static final Map<String, String> LARGE = Map.of("max.batch.bytes", "4MiB",
       "max.record.bytes", "4MiB", "raft.log.write.buffer.bytes", "4160KiB",
-      "raft.log.segment.bytes", "8MiB");
+      "raft.log.segment.bytes", "8MiB", "raft.log.payload.separate", "false");
   private static final Map<String, String> DEFAULTS = Map.of("max.batch.bytes", "2MiB",
       "max.record.bytes", "1MiB", "raft.log.write.buffer.bytes", "2112KiB",
-      "raft.log.segment.bytes", "4MiB");
+      "raft.log.segment.bytes", "4MiB", "raft.log.payload.separate", "false");
 
   @TempDir Path dir;
 
@@ -50,6 +52,29 @@ class LoweredBatchLimitTest {
           refused.getMessage());
 
       cluster.startBroker(0, LARGE);
+      cluster.awaitReady(java.time.Duration.ofSeconds(60));
+      try (TestClient client = new TestClient(cluster.bootstrap())) {
+        List<FetchedBatch> batches = ClusterFixture.readAllSettled(client, "big", 0);
+        assertEquals(2, batches.stream().mapToInt(ClusterFixture::recordCount).sum());
+      }
+    }
+  }
+
+  @Test
+  void withPayloadsOutsideTheLogALoweredLimitStillReadsWhatWasWritten() throws Exception {
+    Map<String, String> large = Map.of("max.batch.bytes", "4MiB", "max.record.bytes", "4MiB",
+        "raft.log.write.buffer.bytes", "4160KiB");
+    String big = "x".repeat(3_000_000);
+    try (LocalCluster cluster = LocalCluster.start(1, dir, large)) {
+      try (TestClient client = new TestClient(cluster.bootstrap())) {
+        ClusterFixture.createTopic(client, "big", 1, 1);
+        for (int i = 0; i < 2; i++) {
+          assertEquals(ErrorCode.ERROR_NONE, ClusterFixture.produce(cluster, "big", 0,
+              Batches.values(big).toByteString()).getError());
+        }
+      }
+      cluster.stopBroker(0);
+      cluster.startBroker(0, Map.of());
       cluster.awaitReady(java.time.Duration.ofSeconds(60));
       try (TestClient client = new TestClient(cluster.bootstrap())) {
         List<FetchedBatch> batches = ClusterFixture.readAllSettled(client, "big", 0);

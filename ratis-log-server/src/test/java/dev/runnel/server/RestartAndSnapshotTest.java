@@ -108,8 +108,8 @@ class RestartAndSnapshotTest {
       try (TestClient c = new TestClient(cluster.bootstrap())) {
         t = ClusterFixture.createTopic(c, "t", 1, 1);
       }
-      // 60 entries of ~100 KB: 6 MB, far below 4,096 entries.
-      produce(cluster, "t", 0, 60, "x".repeat(50_000));
+      // 300 entries of ~20 KB: 6 MB, far below 4,096 entries; a 4 KiB segment holds ~100 headers.
+      produce(cluster, "t", 0, 300, "x".repeat(10_000));
       Path group = cluster.dataDir(0).resolve("raft").resolve(t.getPartitions(0).getRaftGroupId());
       LocalCluster.waitFor(java.time.Duration.ofSeconds(30), "a snapshot and a purged log",
           () -> {
@@ -126,8 +126,17 @@ class RestartAndSnapshotTest {
             .mapToLong(p -> p.toFile().length()).sum();
       }
       assertTrue(logBytes < 4 << 20, "Raft log kept: " + logBytes + " bytes");
+      // The payloads beside it are purged too: a snapshot's worth, a segment's entries and a file.
+      Path payloads = group.resolve(dev.runnel.server.partition.EntryPayloads.DIR);
+      LocalCluster.waitFor(java.time.Duration.ofSeconds(30), "entry payloads purged", () -> {
+        try (Stream<Path> s = Files.list(payloads)) {
+          return s.mapToLong(p -> p.toFile().length()).sum() < 4 << 20;
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
       try (TestClient c = new TestClient(cluster.bootstrap())) {
-        assertEquals(60, ClusterFixture.readAllSettled(c, "t", 0).size());
+        assertEquals(300, ClusterFixture.readAllSettled(c, "t", 0).size());
       }
     }
   }
@@ -155,9 +164,12 @@ class RestartAndSnapshotTest {
     }
   }
 
-  /** 1 MiB Raft log segments (and entries to fit), so a few MB of writes span several. */
+  /**
+   * 4 KiB Raft log segments (about 100 entry headers; payloads are outside the log), and small
+   * entries, so a few hundred entries span several segments and entry-data files.
+   */
   private static Map<String, String> smallRaftLog(String key, String value) {
-    return Map.of(key, value, "raft.log.segment.bytes", "1048576", "max.batch.bytes", "262144",
+    return Map.of(key, value, "raft.log.segment.bytes", "4096", "max.batch.bytes", "262144",
         "raft.log.write.buffer.bytes", "393216", "max.record.bytes", "100000");
   }
 

@@ -15,7 +15,6 @@ import static dev.runnel.server.config.ServerConfigKeys.RAFT_ENTRY_OVERHEAD_BYTE
 import static dev.runnel.server.config.ServerConfigKeys.RAFT_PORT;
 import static dev.runnel.server.config.ServerConfigKeys.RAFT_RPC_TIMEOUT_MAX;
 import static dev.runnel.server.config.ServerConfigKeys.RAFT_RPC_TIMEOUT_MIN;
-import static dev.runnel.server.config.ServerConfigKeys.RAFT_SEGMENT_BYTES;
 import static dev.runnel.server.config.ServerConfigKeys.RAFT_WRITE_BUFFER_BYTES;
 import static dev.runnel.server.config.ServerConfigKeys.SESSION_TIMEOUT;
 
@@ -34,8 +33,7 @@ final class ConfigRelations {
       "`num.partitions` <= `max.partitions.per.topic`",
       "`max.record.bytes` <= `max.batch.bytes` <= `max.request.bytes` <= "
           + "`max.inflight.produce.bytes`",
-      "`raft.log.write.buffer.bytes` >= `max.batch.bytes` + 64 KiB, and "
-          + "`raft.log.segment.bytes` >= `max.batch.bytes` + 64 KiB (one batch is one Raft entry)",
+      "`raft.log.write.buffer.bytes` >= `max.batch.bytes` + 64 KiB (one batch is one Raft entry)",
       "`raft.rpc.timeout.max.ms` > `raft.rpc.timeout.min.ms`",
       "`broker.session.timeout.ms` > 2 x `broker.heartbeat.interval.ms`",
       "`client.port`, `raft.port` and `http.port` differ (0 excepted)",
@@ -61,7 +59,6 @@ final class ConfigRelations {
     atLeast(MAX_REQUEST_BYTES, MAX_BATCH_BYTES, 0);
     atLeast(MAX_INFLIGHT_PRODUCE_BYTES, MAX_REQUEST_BYTES, 0);
     atLeast(RAFT_WRITE_BUFFER_BYTES, MAX_BATCH_BYTES, RAFT_ENTRY_OVERHEAD_BYTES);
-    atLeast(RAFT_SEGMENT_BYTES, MAX_BATCH_BYTES, RAFT_ENTRY_OVERHEAD_BYTES);
     if (has(RAFT_RPC_TIMEOUT_MIN, RAFT_RPC_TIMEOUT_MAX)
         && millis(RAFT_RPC_TIMEOUT_MAX) <= millis(RAFT_RPC_TIMEOUT_MIN)) {
       fail(RAFT_RPC_TIMEOUT_MAX, "must be greater than " + RAFT_RPC_TIMEOUT_MIN.name() + " ("

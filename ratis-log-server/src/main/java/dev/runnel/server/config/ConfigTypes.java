@@ -67,6 +67,20 @@ public final class ConfigTypes {
     }
   };
 
+  /** true or false (any case); nothing else, so that a typo is not read as false. */
+  public static final ConfigType<Boolean> BOOLEAN = new Simple<>("boolean") {
+    @Override
+    public Boolean parse(String text) {
+      if (text.equalsIgnoreCase("true")) {
+        return true;
+      }
+      if (text.equalsIgnoreCase("false")) {
+        return false;
+      }
+      throw new IllegalArgumentException("is not true or false");
+    }
+  };
+
   /** Free text (already trimmed). */
   public static final ConfigType<String> STRING = new Simple<>("string") {
     @Override

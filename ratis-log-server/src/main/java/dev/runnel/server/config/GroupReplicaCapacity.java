@@ -12,10 +12,11 @@ import java.util.Locale;
  *       {@code raft.log.write.buffer.bytes} for as long as it is open; once the JVM's limit is used
  *       up, a new replica cannot open and its partitions have no leader.
  *   <li>Heap: Ratis keeps every entry of a replica's open log segment on the heap, and a segment
- *       stays open until it is full or the term changes, so a replica that once took a few MiB of
- *       writes holds about one {@code raft.log.segment.bytes} for good, idle or not. Measured: 40
- *       topics of 6 partitions, each written ~11 MB, held 480-485 MiB of a 512 MiB heap after a
- *       full GC on every broker; a few more would have run all three out of memory at once.
+ *       stays open until it is full or the term changes, so a replica that once took writes holds
+ *       a full segment's entries for good, idle or not. With entries that carry their batches
+ *       that was about one {@code raft.log.segment.bytes} (4 MiB): 40 topics of 6 partitions, each
+ *       written ~11 MB, held 480-485 MiB of a 512 MiB heap after a full GC on every broker. With
+ *       entry headers only ({@code raft.log.payload.separate}) it is the headers' heap.
  * </ul>
  *
  * The controller checks this capacity before it accepts a topic, so either failure is a clear
@@ -42,15 +43,16 @@ public final class GroupReplicaCapacity {
   /**
    * The configured limit, or the one this JVM's direct memory and heap allow.
    *
-   * @param segmentBytes the Raft log segment size in effect ({@code RaftSettings.segmentBytes})
+   * @param heapPerReplicaBytes the heap a replica's open Raft log segment holds
+   *     ({@code RaftSettings.heapPerGroupReplica})
    */
   public static int of(ServerConfig config, long directMemoryLimitBytes, long maxHeapBytes,
-      long segmentBytes) {
+      long heapPerReplicaBytes) {
     if (config.raftMaxGroupReplicas() > 0) {
       return config.raftMaxGroupReplicas();
     }
     return Math.min(derived(directMemoryLimitBytes, config.raftWriteBufferBytes()),
-        heapDerived(maxHeapBytes, config.maxInflightProduceBytes(), segmentBytes));
+        heapDerived(maxHeapBytes, config.maxInflightProduceBytes(), heapPerReplicaBytes));
   }
 
   /** (limit - 64 MiB) / buffer, at least 1. */
@@ -58,9 +60,9 @@ public final class GroupReplicaCapacity {
     return atLeastOne((directMemoryLimitBytes - RESERVE_BYTES) / writeBufferBytes);
   }
 
-  /** (heap - in-flight produce bytes - 128 MiB) / segment, at least 1. */
-  static int heapDerived(long maxHeapBytes, long inflightProduceBytes, long segmentBytes) {
-    return atLeastOne((maxHeapBytes - inflightProduceBytes - HEAP_RESERVE_BYTES) / segmentBytes);
+  /** (heap - in-flight produce bytes - 128 MiB) / heap per replica, at least 1. */
+  static int heapDerived(long maxHeapBytes, long inflightProduceBytes, long heapPerReplicaBytes) {
+    return atLeastOne((maxHeapBytes - inflightProduceBytes - HEAP_RESERVE_BYTES) / heapPerReplicaBytes);
   }
 
   private static int atLeastOne(long n) {

@@ -265,6 +265,10 @@ public final class ServerConfig {
     return get(RAFT_WRITE_BUFFER_BYTES);
   }
 
+  public boolean raftLogPayloadSeparate() {
+    return get(RAFT_LOG_PAYLOAD_SEPARATE);
+  }
+
   public int raftSyncMaxEntries() {
     return get(RAFT_SYNC_MAX_ENTRIES);
   }

@@ -1,5 +1,6 @@
 package dev.runnel.server.config;
 
+import static dev.runnel.server.config.ConfigTypes.BOOLEAN;
 import static dev.runnel.server.config.ConfigTypes.BYTES_INT;
 import static dev.runnel.server.config.ConfigTypes.BYTES_LONG;
 import static dev.runnel.server.config.ConfigTypes.INT;
@@ -95,11 +96,12 @@ public final class ServerConfigKeys {
       "Most partition-group replicas this broker hosts; a topic whose groups would take a broker "
           + "past it is refused (BROKER_CAPACITY_EXCEEDED) instead of created without leaders. "
           + "Each group replica holds a direct write buffer of raft.log.write.buffer.bytes, even "
-          + "when idle, and, once it has taken writes, about one raft.log.segment.bytes of heap. "
-          + "0 = derive it from the JVM's limits, the lower of (direct-memory limit "
-          + "(-XX:MaxDirectMemorySize, else -Xmx) - 64 MiB) / raft.log.write.buffer.bytes and "
-          + "(-Xmx - max.inflight.produce.bytes - 128 MiB) / raft.log.segment.bytes, at least 1; "
-          + "the 64 MiB are for gRPC's buffers, which count against the same limit.");
+          + "when idle, and, once it has taken writes, the heap of its open Raft log segment (see "
+          + "raft.log.segment.bytes). 0 = derive it from the JVM's limits, the lower of "
+          + "(direct-memory limit (-XX:MaxDirectMemorySize, else -Xmx) - 64 MiB) / "
+          + "raft.log.write.buffer.bytes and (-Xmx - max.inflight.produce.bytes - 128 MiB) / that "
+          + "heap per replica, at least 1; the 64 MiB are for gRPC's buffers, which count against "
+          + "the same limit.");
   public static final ConfigKey<Long> RETENTION_MS = define("retention.ms", LONG, 604_800_000L,
       Validators.unlimitedOrAtLeastZero("ms"),
       "Default time records are kept (7 days); topics may override it.");
@@ -165,16 +167,29 @@ public final class ServerConfigKeys {
           + "A follower that is down or is being sent a snapshot never counts. One step-down per "
           + "group per 10 times this on each broker. 0 turns the watch off.");
   public static final ConfigKey<Long> RAFT_SEGMENT_BYTES = define("raft.log.segment.bytes",
-      BYTES_LONG, 4L * MIB, Validators.bytesBetween(MIB, GIB),
-      "Size of one Raft log segment file (at least twice the largest entry, max.batch.bytes + "
-          + "64 KiB, whatever this says). Ratis keeps the entries of a group's open segment on "
-          + "the heap, so this is the heap a group replica with traffic holds.");
+      BYTES_LONG, 8L * KIB, Validators.bytesBetween(4 * KIB, GIB),
+      "Size of one Raft log segment file. Ratis keeps every entry of a group's open segment on the "
+          + "heap until the segment fills, and purges its log (and a group its entry payloads) only "
+          + "a whole closed segment at a time behind each snapshot. With raft.log.payload.separate "
+          + "(the default) an entry in the log is a header of about 55 bytes (about 6 times that on "
+          + "the heap), so this default holds about 150 entries: 48 KiB of heap, and at most 150 "
+          + "entries' payloads kept beyond the snapshot bound. With it false, entries hold their "
+          + "batches and the segment is raised to at least twice the largest entry (max.batch.bytes "
+          + "+ 64 KiB), which is then the heap a replica holds.");
   public static final ConfigKey<Long> RAFT_WRITE_BUFFER_BYTES = define(
       "raft.log.write.buffer.bytes", BYTES_LONG, 2L * MIB + RAFT_ENTRY_OVERHEAD_BYTES,
       Validators.bytesBetween(64 * KIB, 256L * MIB),
       "Raft log write buffer, direct memory allocated per Raft group replica, busy or idle. "
           + "At least max.batch.bytes + 64 KiB: Ratis needs the largest entry to fit.");
 
+  public static final ConfigKey<Boolean> RAFT_LOG_PAYLOAD_SEPARATE = define(
+      "raft.log.payload.separate", BOOLEAN, true, Validators.any("true or false"),
+      "Whether a partition group's Raft entries carry their record batches as Ratis state-machine "
+          + "data, kept in the replica's own entry-data files (fsynced with the log, before the entry "
+          + "counts), so that the Raft log and the heap cache Ratis keeps of its open segment hold "
+          + "only small entry headers. false writes the batches into the Raft log itself, as "
+          + "releases before it did. Both kinds of entry are read either way, so this can be changed "
+          + "between restarts. See docs/decisions.md, \"Entry payloads outside the Raft log\".");
   public static final ConfigKey<Integer> RAFT_SYNC_MAX_ENTRIES = define(
       "raft.log.sync.max.entries", INT, 128, Validators.between(1, 4096),
       "Most Raft entries one fsync of a group's log may cover (group commit; every entry is "

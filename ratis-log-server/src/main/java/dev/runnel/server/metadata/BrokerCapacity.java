@@ -92,7 +92,7 @@ public final class BrokerCapacity {
   /** What an operator can do about a full broker. */
   public static final String REMEDY = "delete topics, add brokers, create the topic with fewer "
       + "partitions or a lower replication factor, or give the brokers more memory, which raises "
-      + "their derived raft.max.group.replicas (each group replica holds about one "
-      + "raft.log.segment.bytes of heap and raft.log.write.buffer.bytes of direct memory: raise "
-      + "-Xmx, and -XX:MaxDirectMemorySize if set; docs/operations.md, \"Memory\")";
+      + "their derived raft.max.group.replicas (each group replica holds its open Raft log "
+      + "segment on the heap and raft.log.write.buffer.bytes of direct memory: raise -Xmx, and "
+      + "-XX:MaxDirectMemorySize if set; docs/operations.md, \"Memory\")";
 }

@@ -13,6 +13,7 @@ import dev.runnel.server.raft.LifecycleStateMachine;
 import dev.runnel.server.raft.RaftMessages;
 import dev.runnel.server.raft.SnapshotPolicy;
 import dev.runnel.server.record.BatchHeaders;
+import dev.runnel.server.storage.EntryDataFiles;
 import dev.runnel.server.storage.PartitionStore;
 import dev.runnel.server.storage.PartitionStore.BatchAppend;
 import dev.runnel.server.storage.StorageException;
@@ -34,6 +35,7 @@ import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.LogProtoUtils;
 import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.SnapshotInfo;
@@ -81,6 +83,10 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
   private final Function<String, List<PartitionId>> partitionsOfGroup;
   private final SnapshotPolicy snapshotPolicy;
   private final RandomGenerator random;
+  private final EntryPayloads payloads;
+  private final EntryDataApi dataApi;
+  /** Entry payloads kept outside the Raft log; open from open() to close, across pauses. */
+  private volatile EntryDataFiles entryData;
   /** When the next checkpoint is due, drawn anew for each one; apply thread only. */
   private SnapshotPolicy.Threshold nextCheckpoint;
   /** Bytes of entries applied since the latest checkpoint started; apply thread only. */
@@ -104,10 +110,13 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
    * @param snapshotPolicy when a snapshot is due (Ratis asks every few entries)
    * @param random draws each checkpoint's threshold from the policy's jitter; shared by the
    *     broker's groups, so it must be thread-safe
+   * @param payloads how entries carry their commands (in the Raft log or beside it)
    */
   public PartitionStateMachine(StoreOpener opener, Events events,
       Function<String, List<PartitionId>> partitionsOfGroup, CheckpointWriter checkpoints,
-      SnapshotPolicy snapshotPolicy, RandomGenerator random) {
+      SnapshotPolicy snapshotPolicy, RandomGenerator random, EntryPayloads payloads) {
+    this.payloads = payloads;
+    this.dataApi = new EntryDataApi(() -> entryData, payloads);
     this.snapshotPolicy = snapshotPolicy;
     this.random = random;
     this.nextCheckpoint = snapshotPolicy.draw(random);
@@ -127,7 +136,13 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
     smDir = storage.getStorageDir().getStateMachineDir().toPath();
     dbDir = storage.getStorageDir().getRoot().toPath().resolve("db");
     Files.createDirectories(smDir);
+    entryData = payloads.open(storage.getStorageDir().getRoot().toPath());
     reload();
+  }
+
+  @Override
+  public DataApi data() {
+    return dataApi;
   }
 
   /**
@@ -262,6 +277,14 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
     appendSignal.signal();
   }
 
+  @Override
+  protected void closeForGood() {
+    EntryDataFiles f = entryData;
+    if (f != null) {
+      f.close();
+    }
+  }
+
   /** The store, or empty while the replica is closed or being re-initialised. */
   public Optional<PartitionStore> store() {
     return Optional.ofNullable(store);
@@ -279,18 +302,27 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
    */
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
-    TransactionContext trx = super.startTransaction(request);
-    if (request.getMessage() instanceof ProposedCommand proposed) {
-      trx.setStateMachineContext(proposed.command());
+    if (!(request.getMessage() instanceof ProposedCommand proposed)) {
+      return super.startTransaction(request);
     }
-    return trx;
+    TransactionContext.Builder b = TransactionContext.newBuilder().setStateMachine(this)
+        .setClientRequest(request).setStateMachineContext(proposed.command());
+    // The command as state-machine data: Ratis logs an empty header and hands the bytes to
+    // EntryDataApi. An empty command (none carries nothing) must stay log data: Ratis would take
+    // empty state-machine data for data it has to read back.
+    if (payloads.separate() && !proposed.getContent().isEmpty()) {
+      b.setLogData(org.apache.ratis.thirdparty.com.google.protobuf.ByteString.EMPTY)
+          .setStateMachineData(proposed.getContent());
+    }
+    return b.build();
   }
 
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
     AppliedIndex at = new AppliedIndex(entry.getTerm(), entry.getIndex());
-    bytesSinceCheckpoint += entry.getSerializedSize();
+    // The entry's size as written, payload included even when Ratis passes only its header.
+    bytesSinceCheckpoint += LogProtoUtils.getSerializedSize(entry);
     PartitionStore s = store;
     if (s == null) {
       throw new IllegalStateException(getGroupId() + ": apply while the store is closed");
@@ -300,11 +332,20 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
       return CompletableFuture.completedFuture(EMPTY_REPLY);
     }
     PartitionCommand cmd;
+    org.apache.ratis.thirdparty.com.google.protobuf.ByteString bytes;
+    try {
+      bytes = trx.getStateMachineContext() instanceof PartitionCommand ? null : commandBytes(entry);
+    } catch (IOException | StorageException e) {
+      // The payload Ratis counted as written is not there: this replica cannot follow the log.
+      reportStorageFailure("reading the payload of entry " + at, e);
+      throw e instanceof StorageException se ? se : new StorageException(getGroupId() + ": reading the"
+          + " payload of entry " + at + ": " + e.getMessage(), e);
+    }
     try {
       // The leader has the command it proposed; others parse a view of the entry's bytes. Either
       // way the batches are copied once, into the store's write batch.
       cmd = trx.getStateMachineContext() instanceof PartitionCommand proposed ? proposed
-          : RaftMessages.parse(entry.getStateMachineLogEntry().getLogData(), PartitionCommand.parser());
+          : RaftMessages.parse(bytes, PartitionCommand.parser());
     } catch (IOException e) {
       // Every replica sees the same bytes and skips the same way, so replicas stay identical.
       LOG.error("{}: unreadable entry at {}; recorded as applied without effect", getGroupId(), at, e);
@@ -330,6 +371,23 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
     updateLastAppliedTermIndex(at.term(), at.index());
     appendSignal.signal();
     return CompletableFuture.completedFuture(RaftMessages.of(reply));
+  }
+
+  /** An entry's command: its log data, or its payload, as Ratis passed it or from the files. */
+  private org.apache.ratis.thirdparty.com.google.protobuf.ByteString commandBytes(LogEntryProto entry)
+      throws IOException {
+    if (!EntryDataApi.hasSeparatePayload(entry)) {
+      return entry.getStateMachineLogEntry().getLogData();
+    }
+    org.apache.ratis.thirdparty.com.google.protobuf.ByteString attached = EntryDataApi.payloadOf(entry);
+    if (!attached.isEmpty()) {
+      return attached;
+    }
+    EntryDataFiles f = entryData;
+    if (f == null) {
+      throw new IOException(getGroupId() + ": entry data files are not open");
+    }
+    return EntryDataApi.read(f, entry);
   }
 
   /**
@@ -396,6 +454,7 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
     if (s == null) {
       return -1;
     }
+    purgeEntryData();
     CheckpointWriter.Task<Written> task = pendingCheckpoint;
     if (task != null) {
       if (!task.isDone()) {
@@ -433,6 +492,35 @@ public final class PartitionStateMachine extends LifecycleStateMachine {
       });
     }
     return -1;
+  }
+
+  /**
+   * Drops the entry payloads that the latest checkpoint covers and Ratis has purged from its log:
+   * never one Ratis may still send to a follower or replay. Ratis purges its log after it adopts
+   * a snapshot, so this catches up one round later.
+   */
+  private void purgeEntryData() {
+    EntryDataFiles f = entryData;
+    RaftServer.Division m = member;
+    Checkpoints.Checkpoint c = latestCheckpoint;
+    if (f == null || m == null || c == null) {
+      return;
+    }
+    long logStart = m.getRaftLog().getStartIndex();
+    // An empty log (start < 0) holds nothing Ratis could ask for: followers behind get the snapshot.
+    long upTo = logStart < 0 ? c.index() : Math.min(c.index(), logStart - 1);
+    if (upTo < 0) {
+      return;
+    }
+    try {
+      int deleted = f.purgeUpTo(upTo);
+      if (deleted > 0) {
+        LOG.debug("{}: purged entry payloads up to {} ({} files)", getGroupId(), upTo, deleted);
+      }
+    } catch (IOException e) {
+      // Kept for the next round; a disk that cannot delete files fails its writes soon enough.
+      LOG.warn("{}: could not purge entry payloads up to {}: {}", getGroupId(), upTo, e.toString());
+    }
   }
 
   /** A checkpoint written in the background, with the file list Ratis will ask for. */

@@ -42,7 +42,10 @@ public abstract class LifecycleStateMachine extends BaseStateMachine {
 
   @Override
   public final void close() throws IOException {
-    getLifeCycle().checkStateAndClose(this::closeState);
+    getLifeCycle().checkStateAndClose(() -> {
+      closeState();
+      closeForGood();
+    });
   }
 
   /** Opens the state for the first time, from the group's storage. */
@@ -53,4 +56,10 @@ public abstract class LifecycleStateMachine extends BaseStateMachine {
 
   /** Releases the state (files, handles); called on pause and on close. Must be idempotent. */
   protected abstract void closeState();
+
+  /**
+   * Releases what must outlive a pause (Ratis goes on writing its log while it installs a
+   * snapshot); called once, on close, after {@link #closeState()}.
+   */
+  protected void closeForGood() {}
 }

@@ -66,6 +66,12 @@ public final class RaftSettings {
     RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
     RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(segmentBytes));
     RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf(64L << 20));
+    // Entries whose command travels as state-machine data (raft.log.payload.separate): the cache
+    // keeps their headers only, and the log worker syncs the payloads (EntryDataApi.flush) while it
+    // forces its own file, waiting for both before the entries count. With sync on, Ratis would
+    // wait for the payloads' fsync before starting its own: two fsyncs in a row.
+    RaftServerConfigKeys.Log.StateMachineData.setCachingEnabled(p, true);
+    RaftServerConfigKeys.Log.StateMachineData.setSync(p, false);
 
     // Ratis 3.3 chains a follower's log appends on one future when this is on (its default): once
     // one append fails (e.g. entries that arrived out of order after a connection reset), every
@@ -96,9 +102,33 @@ public final class RaftSettings {
     return raftDir.toPath().toAbsolutePath().resolveSibling("quarantine");
   }
 
-  /** A Raft log segment's size: the configured one, but room for at least two largest entries. */
+  /**
+   * A Raft log segment's size: the configured one, but, when entries carry their batches (not
+   * {@code raft.log.payload.separate}), room for at least two largest entries.
+   */
   public static long segmentBytes(ServerConfig c) {
-    return Math.max(c.raftSegmentBytes(), maxEntrySize(c).getSize() * 2);
+    return c.raftLogPayloadSeparate() ? c.raftSegmentBytes()
+        : Math.max(c.raftSegmentBytes(), maxEntrySize(c).getSize() * 2);
+  }
+
+  /**
+   * Heap per byte of an open segment's entries when they are headers only: measured (jmap
+   * histograms of brokers after W2) as the entry objects, their state-machine parts, client ids
+   * and Ratis's per-entry records and cache map nodes against the bytes they take in the file.
+   */
+  static final int HEADER_HEAP_FACTOR = 6;
+
+  /** The heap a group replica with traffic holds for good: its open segment's cached entries. */
+  public static long heapPerGroupReplica(ServerConfig c) {
+    return c.raftLogPayloadSeparate() ? HEADER_HEAP_FACTOR * segmentBytes(c) : segmentBytes(c);
+  }
+
+  /** Size at which a group's entry-data file (raft.log.payload.separate) is rolled. */
+  public static long entryDataFileBytes(ServerConfig c) {
+    // Purged a whole file at a time behind snapshots, so this adds to what a replica keeps on
+    // disk; a busy group (~10 MB/s) still rolls only about once a second (each new file costs a
+    // directory fsync).
+    return 4 * maxEntrySize(c).getSize();
   }
 
   /** The largest Raft entry a broker writes or accepts. */

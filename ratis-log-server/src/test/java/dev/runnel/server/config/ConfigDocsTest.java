@@ -37,6 +37,6 @@ class ConfigDocsTest {
       assertTrue(markdown.contains("| `" + key.name() + "`<br>`" + key.envName() + "` |"),
           key.name());
     }
-    assertTrue(markdown.contains("| `4194304` (4 MiB) |"), markdown);
+    assertTrue(markdown.contains("| `8192` (8 KiB) |"), markdown);
   }
 }

@@ -36,8 +36,6 @@ class ConfigRelationsTest {
   void raftBuffersMustHoldTheLargestBatchPlusOverhead() {
     assertEquals("raft.log.write.buffer.bytes: '2097152' must be at least max.batch.bytes "
         + "+ 64 KiB (2162688)", onlyError(Map.of("raft.log.write.buffer.bytes", "2MiB")));
-    assertEquals("raft.log.segment.bytes: '2097152' must be at least max.batch.bytes "
-        + "+ 64 KiB (2162688)", onlyError(Map.of("raft.log.segment.bytes", "2MiB")));
     assertDoesNotThrow(() -> ServerConfig.of(Map.of("max.batch.bytes", "192KiB",
         "max.record.bytes", "192KiB", "raft.log.write.buffer.bytes", "256KiB",
         "raft.log.segment.bytes", "1MiB")));

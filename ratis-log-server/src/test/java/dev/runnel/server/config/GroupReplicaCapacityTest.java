@@ -44,25 +44,37 @@ class GroupReplicaCapacityTest {
 
   @Test
   void heapCapacityKeepsInflightAnd128MiBBackAndIsAtLeastOne() {
-    long segment = RaftSettings.segmentBytes(ServerConfig.of(Map.of()));
+    // Entries with their batches in the Raft log: a replica holds a ~4.1 MiB segment.
+    ServerConfig inline = ServerConfig.of(Map.of("raft.log.payload.separate", "false"));
+    long segment = RaftSettings.heapPerGroupReplica(inline);
+    assertEquals(RaftSettings.segmentBytes(inline), segment);
     // 512 MiB - 64 MiB in flight - 128 MiB reserve = 320 MiB / ~4.1 MiB per segment
     assertEquals(77, GroupReplicaCapacity.heapDerived(512 * MIB, 64 * MIB, segment));
     assertEquals(20, GroupReplicaCapacity.heapDerived(512 * MIB, 64 * MIB, 16 * MIB));
     assertEquals(1, GroupReplicaCapacity.heapDerived(128 * MIB, 64 * MIB, segment));
+    // Headers only (the default): 8 KiB segments at 6 bytes of heap per byte, 48 KiB each.
+    long headers = RaftSettings.heapPerGroupReplica(ServerConfig.of(Map.of()));
+    assertEquals(6 * 8 * 1024, headers);
+    assertEquals(6826, GroupReplicaCapacity.heapDerived(512 * MIB, 64 * MIB, headers));
   }
 
   @Test
   void theLowerOfTheDirectAndHeapLimitsWins() {
     ServerConfig defaults = ServerConfig.of(Map.of());
-    long segment = RaftSettings.segmentBytes(defaults);
-    // The default broker (-Xmx512m, so 512 MiB of direct memory too): the heap binds.
-    assertEquals(77, GroupReplicaCapacity.of(defaults, 512 * MIB, 512 * MIB, segment));
+    long perReplica = RaftSettings.heapPerGroupReplica(defaults);
+    // The default broker (-Xmx512m, so 512 MiB of direct memory too): direct memory binds.
+    assertEquals(217, GroupReplicaCapacity.of(defaults, 512 * MIB, 512 * MIB, perReplica));
     // Plenty of heap, little direct memory: direct memory binds.
-    assertEquals(93, GroupReplicaCapacity.of(defaults, 256 * MIB, 4096 * MIB, segment));
-    // Larger segments take more heap per replica (16 MiB: 20 of them fit in 512 MiB).
-    ServerConfig big = ServerConfig.of(Map.of("raft.log.segment.bytes", "16MiB"));
+    assertEquals(93, GroupReplicaCapacity.of(defaults, 256 * MIB, 4096 * MIB, perReplica));
+    // Batches in the log, larger segments: more heap per replica (16 MiB: 20 of them fit).
+    ServerConfig big = ServerConfig.of(Map.of("raft.log.segment.bytes", "16MiB",
+        "raft.log.payload.separate", "false"));
     assertEquals(20, GroupReplicaCapacity.of(big, 512 * MIB, 512 * MIB,
-        RaftSettings.segmentBytes(big)));
+        RaftSettings.heapPerGroupReplica(big)));
+    // Inline, the segment is raised to two largest entries whatever is configured.
+    ServerConfig small = ServerConfig.of(Map.of("raft.log.payload.separate", "false"));
+    assertEquals(77, GroupReplicaCapacity.of(small, 512 * MIB, 512 * MIB,
+        RaftSettings.heapPerGroupReplica(small)));
   }
 
   @Test

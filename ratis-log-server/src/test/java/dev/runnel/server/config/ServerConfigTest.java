@@ -49,7 +49,8 @@ class ServerConfigTest {
     assertEquals(Duration.ofMillis(1000), config.raftRpcTimeoutMin());
     assertEquals(Duration.ofMillis(2000), config.raftRpcTimeoutMax());
     assertEquals(Duration.ofSeconds(30), config.raftFollowerStallTimeout());
-    assertEquals(4L * MIB, config.raftSegmentBytes());
+    assertEquals(8L * 1024, config.raftSegmentBytes());
+    assertTrue(config.raftLogPayloadSeparate());
     assertEquals(2L * MIB + 64 * 1024, config.raftWriteBufferBytes());
     assertEquals(64L * MIB, config.blockCacheBytes());
     assertEquals(128L * MIB, config.writeBufferTotalBytes());
@@ -125,7 +126,8 @@ class ServerConfigTest {
       "raft.rpc.timeout.max.ms | 1s | is not a whole number of milliseconds",
       "raft.follower.stall.timeout.ms | 999 | is out of range (0 = off, or 1000..3600000)",
       "raft.follower.stall.timeout.ms | -1 | is out of range (0 = off, or 1000..3600000)",
-      "raft.log.segment.bytes | 1KiB | is out of range (1 MiB..1 GiB)",
+      "raft.log.segment.bytes | 1KiB | is out of range (4 KiB..1 GiB)",
+      "raft.log.payload.separate | yes | is not true or false",
       "raft.log.write.buffer.bytes | 1GiB | is out of range (64 KiB..256 MiB)",
       "raft.log.sync.max.entries | 0 | is out of range (1..4096)",
       "raft.snapshot.threshold.entries | 15 | is out of range (16..100000000)",
