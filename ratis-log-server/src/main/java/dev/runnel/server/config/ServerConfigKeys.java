@@ -167,12 +167,12 @@ public final class ServerConfigKeys {
           + "A follower that is down or is being sent a snapshot never counts. One step-down per "
           + "group per 10 times this on each broker. 0 turns the watch off.");
   public static final ConfigKey<Long> RAFT_SEGMENT_BYTES = define("raft.log.segment.bytes",
-      BYTES_LONG, 8L * KIB, Validators.bytesBetween(4 * KIB, GIB),
+      BYTES_LONG, 4L * KIB, Validators.bytesBetween(4 * KIB, GIB),
       "Size of one Raft log segment file. Ratis keeps every entry of a group's open segment on the "
           + "heap until the segment fills, and purges its log (and a group its entry payloads) only "
           + "a whole closed segment at a time behind each snapshot. With raft.log.payload.separate "
-          + "(the default) an entry in the log is a header of about 55 bytes (about 6 times that on "
-          + "the heap), so this default holds about 150 entries: 48 KiB of heap, and at most 150 "
+          + "(the default) an entry in the log is a header of about 27 bytes (about 10 times that on "
+          + "the heap), so this default holds about 150 entries: 40 KiB of heap, and at most 150 "
           + "entries' payloads kept beyond the snapshot bound. With it false, entries hold their "
           + "batches and the segment is raised to at least twice the largest entry (max.batch.bytes "
           + "+ 64 KiB), which is then the heap a replica holds.");

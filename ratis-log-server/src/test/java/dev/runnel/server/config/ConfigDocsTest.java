@@ -37,6 +37,6 @@ class ConfigDocsTest {
       assertTrue(markdown.contains("| `" + key.name() + "`<br>`" + key.envName() + "` |"),
           key.name());
     }
-    assertTrue(markdown.contains("| `8192` (8 KiB) |"), markdown);
+    assertTrue(markdown.contains("| `4096` (4 KiB) |"), markdown);
   }
 }

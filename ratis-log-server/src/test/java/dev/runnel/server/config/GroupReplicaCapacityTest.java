@@ -52,10 +52,10 @@ class GroupReplicaCapacityTest {
     assertEquals(77, GroupReplicaCapacity.heapDerived(512 * MIB, 64 * MIB, segment));
     assertEquals(20, GroupReplicaCapacity.heapDerived(512 * MIB, 64 * MIB, 16 * MIB));
     assertEquals(1, GroupReplicaCapacity.heapDerived(128 * MIB, 64 * MIB, segment));
-    // Headers only (the default): 8 KiB segments at 6 bytes of heap per byte, 48 KiB each.
+    // Headers only (the default): 4 KiB segments at 10 bytes of heap per byte, 40 KiB each.
     long headers = RaftSettings.heapPerGroupReplica(ServerConfig.of(Map.of()));
-    assertEquals(6 * 8 * 1024, headers);
-    assertEquals(6826, GroupReplicaCapacity.heapDerived(512 * MIB, 64 * MIB, headers));
+    assertEquals(10 * 4 * 1024, headers);
+    assertEquals(8192, GroupReplicaCapacity.heapDerived(512 * MIB, 64 * MIB, headers));
   }
 
   @Test

@@ -49,7 +49,7 @@ class ServerConfigTest {
     assertEquals(Duration.ofMillis(1000), config.raftRpcTimeoutMin());
     assertEquals(Duration.ofMillis(2000), config.raftRpcTimeoutMax());
     assertEquals(Duration.ofSeconds(30), config.raftFollowerStallTimeout());
-    assertEquals(8L * 1024, config.raftSegmentBytes());
+    assertEquals(4L * 1024, config.raftSegmentBytes());
     assertTrue(config.raftLogPayloadSeparate());
     assertEquals(2L * MIB + 64 * 1024, config.raftWriteBufferBytes());
     assertEquals(64L * MIB, config.blockCacheBytes());
