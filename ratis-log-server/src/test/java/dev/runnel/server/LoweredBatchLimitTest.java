@@ -33,16 +33,8 @@ class LoweredBatchLimitTest {
 
   @Test
   void aBrokerThatCannotReadItsOwnEntriesRefusesToStartAndSaysWhatToSet() throws Exception {
-    String big = "x".repeat(3_000_000);
     try (LocalCluster cluster = LocalCluster.start(1, dir, LARGE)) {
-      try (TestClient client = new TestClient(cluster.bootstrap())) {
-        ClusterFixture.createTopic(client, "big", 1, 1);
-        for (int i = 0; i < 2; i++) {
-          assertEquals(ErrorCode.ERROR_NONE, ClusterFixture.produce(cluster, "big", 0,
-              Batches.values(big).toByteString()).getError());
-        }
-      }
-      cluster.stopBroker(0);
+      writeTwoBigBatchesAndStop(cluster);
 
       IOException refused = assertThrows(IOException.class, () -> cluster.startBroker(0, DEFAULTS));
       assertTrue(refused.getMessage().contains("more than this broker reads (max.batch.bytes + 64 KiB "
@@ -52,11 +44,7 @@ class LoweredBatchLimitTest {
           refused.getMessage());
 
       cluster.startBroker(0, LARGE);
-      cluster.awaitReady(java.time.Duration.ofSeconds(60));
-      try (TestClient client = new TestClient(cluster.bootstrap())) {
-        List<FetchedBatch> batches = ClusterFixture.readAllSettled(client, "big", 0);
-        assertEquals(2, batches.stream().mapToInt(ClusterFixture::recordCount).sum());
-      }
+      assertBothBatchesRead(cluster);
     }
   }
 
@@ -64,22 +52,31 @@ class LoweredBatchLimitTest {
   void withPayloadsOutsideTheLogALoweredLimitStillReadsWhatWasWritten() throws Exception {
     Map<String, String> large = Map.of("max.batch.bytes", "4MiB", "max.record.bytes", "4MiB",
         "raft.log.write.buffer.bytes", "4160KiB");
-    String big = "x".repeat(3_000_000);
     try (LocalCluster cluster = LocalCluster.start(1, dir, large)) {
-      try (TestClient client = new TestClient(cluster.bootstrap())) {
-        ClusterFixture.createTopic(client, "big", 1, 1);
-        for (int i = 0; i < 2; i++) {
-          assertEquals(ErrorCode.ERROR_NONE, ClusterFixture.produce(cluster, "big", 0,
-              Batches.values(big).toByteString()).getError());
-        }
-      }
-      cluster.stopBroker(0);
+      writeTwoBigBatchesAndStop(cluster);
       cluster.startBroker(0, Map.of());
-      cluster.awaitReady(java.time.Duration.ofSeconds(60));
-      try (TestClient client = new TestClient(cluster.bootstrap())) {
-        List<FetchedBatch> batches = ClusterFixture.readAllSettled(client, "big", 0);
-        assertEquals(2, batches.stream().mapToInt(ClusterFixture::recordCount).sum());
+      assertBothBatchesRead(cluster);
+    }
+  }
+
+  /** Two 3 MB batches, more than the default max.batch.bytes, into a new topic; then a stop. */
+  private static void writeTwoBigBatchesAndStop(LocalCluster cluster) throws Exception {
+    String big = "x".repeat(3_000_000);
+    try (TestClient client = new TestClient(cluster.bootstrap())) {
+      ClusterFixture.createTopic(client, "big", 1, 1);
+      for (int i = 0; i < 2; i++) {
+        assertEquals(ErrorCode.ERROR_NONE, ClusterFixture.produce(cluster, "big", 0,
+            Batches.values(big).toByteString()).getError());
       }
+    }
+    cluster.stopBroker(0);
+  }
+
+  private static void assertBothBatchesRead(LocalCluster cluster) throws Exception {
+    cluster.awaitReady(java.time.Duration.ofSeconds(60));
+    try (TestClient client = new TestClient(cluster.bootstrap())) {
+      List<FetchedBatch> batches = ClusterFixture.readAllSettled(client, "big", 0);
+      assertEquals(2, batches.stream().mapToInt(ClusterFixture::recordCount).sum());
     }
   }
 }
